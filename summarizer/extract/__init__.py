@@ -1,0 +1,1 @@
+"""Extraction stages: metrics, periods, numbers (rules), extractive summaries, entities, engines."""

@@ -1,0 +1,1 @@
+"""Renderers: IssueSummary and metrics to json/jsonl/md/csv, and the digest (md/html)."""
