@@ -1,11 +1,292 @@
-"""CLI commands: store (registered on the root app)."""
+"""CLI commands of the store: ``ingest``, ``search``, ``digest`` and ``query metrics``.
+
+Thin wrappers: argument parsing and printing here, the work in ``summarizer.store`` and
+``summarizer.digest``. Typed errors propagate to ``cli.main`` (one line, exit code).
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from ..errors import InputError
 
 __all__ = ["register"]
 
+_DB_HELP = "SQLite store (default: $SUMMARIZER_DB, else summarizer.db in the user data dir)."
+
+
+class EngineOption(StrEnum):
+    AUTO = "auto"
+    OFFLINE = "offline"
+    LLM = "llm"
+
+
+class SearchFormat(StrEnum):
+    TEXT = "text"
+    JSONL = "jsonl"
+
+
+class MetricsFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+class DigestFormat(StrEnum):
+    MD = "md"
+    HTML = "html"
+
+
+def _date(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from e
+
+
+def _db(path: Path | None) -> Path:
+    from ..store.db import default_db_path
+
+    return path if path is not None else default_db_path()
+
+
+def _settings(engine: EngineOption, overrides: dict[str, Any]) -> Any:
+    """LLM settings when the engine may be the LLM (import is lazy: no openai here)."""
+    if engine is EngineOption.OFFLINE:
+        return None
+    from ..llm.settings import load_settings
+
+    config = overrides.pop("config_path", None)
+    return load_settings(config_path=config, **{k: v for k, v in overrides.items() if v})
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot write the output: {e.strerror or e}", source=str(output)) from e
+    typer.echo(f"wrote {output}", err=True)
+
+
+def ingest_cmd(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Issue files, directories or glob patterns.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    issue_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Issue date YYYY-MM-DD (else from the file name, else the text)."
+        ),
+    ] = None,
+    reprocess: Annotated[
+        bool,
+        typer.Option(
+            "--reprocess", help="Re-run seen issues; rewrite those whose engine/prompts changed."
+        ),
+    ] = False,
+    engine: Annotated[
+        EngineOption, typer.Option("--engine", help="auto|offline|llm")
+    ] = EngineOption.AUTO,
+    watch_dir: Annotated[
+        Path | None, typer.Option("--watch", help="Poll this folder for new issues.")
+    ] = None,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.0, help="Seconds between polls.")
+    ] = 5.0,
+    max_polls: Annotated[
+        int | None,
+        typer.Option(
+            "--max-polls", min=1, help="Stop watching after N polls (default: until Ctrl-C)."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="LLM model (engine llm/auto).")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the final counts.")] = False,
+) -> None:
+    """Summarise and store issues not seen before (by content hash), one transaction each."""
+    from ..store import connect, expand_sources, ingest, pipeline_summarizer, watch
+    from ..store.ingest import IngestItem, IngestReport, IngestStatus
+
+    if not paths and watch_dir is None:
+        raise typer.BadParameter("give issue paths or --watch DIR", param_hint="PATHS")
+    when = _date(issue_date, "--date")
+    settings = _settings(engine, {"model": model, "base_url": base_url, "config_path": config})
+    summarize = pipeline_summarizer(engine.value, settings)
+    files = expand_sources(paths) if paths else []
+    conn = connect(_db(db))
+
+    def show(item: IngestItem) -> None:
+        if quiet:
+            return
+        note = f": {item.error}" if item.error else ""
+        stale = " (made by another engine/prompt version: use --reprocess)" if item.stale else ""
+        typer.echo(f"{item.status.value:>11}  {item.path}{note}{stale}", err=True)
+
+    options: dict[str, Any] = {"reprocess": reprocess, "issue_date": when, "on_item": show}
+    options["engine_label"] = engine.value
+    reports: list[IngestReport] = []
+    try:
+        if files:
+            reports.append(ingest(conn, files, summarize, **options))
+        if watch_dir is not None:
+            typer.echo(f"watching {watch_dir} every {interval:g}s (Ctrl-C stops)", err=True)
+            try:
+                reports += watch(
+                    conn, watch_dir, summarize, interval=interval, max_polls=max_polls, **options
+                )
+            except KeyboardInterrupt:
+                typer.echo("stopped watching", err=True)
+    finally:
+        conn.close()
+    counts = {s: sum(r.count(s) for r in reports) for s in IngestStatus}
+    typer.echo(
+        ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "nothing to ingest",
+        err=True,
+    )
+    if counts[IngestStatus.FAILED]:
+        raise typer.Exit(1)
+
+
+def search_cmd(
+    query: Annotated[str, typer.Argument(help="Words to find (all must match).")],
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Hits per kind (articles, metrics).")
+    ] = 20,
+    fmt: Annotated[SearchFormat, typer.Option("--format", help="text|jsonl")] = SearchFormat.TEXT,
+) -> None:
+    """Search stored titles, summaries and metric quotes (FTS5; short terms by substring)."""
+    from ..store import connect, search
+
+    conn = connect(_db(db), readonly=True)
+    try:
+        hits = search(conn, query, limit=limit)
+    finally:
+        conn.close()
+    if fmt is SearchFormat.JSONL:
+        _write("".join(json.dumps(asdict(h), ensure_ascii=False) + "\n" for h in hits), None)
+        return
+    if not hits:
+        typer.echo("no match", err=True)
+        return
+    for h in hits:
+        typer.echo(f"[{h.kind.value}] {h.issue_date or '----------'} {h.issue}#{h.article_id}")
+        typer.echo(f"    {h.title}")
+        typer.echo(f"    {h.text}")
+
+
+def digest_cmd(
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First issue date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last issue date (YYYY-MM-DD).")
+    ] = None,
+    last: Annotated[
+        int | None, typer.Option("--last", min=1, help="The last N issues by date.")
+    ] = None,
+    fmt: Annotated[DigestFormat, typer.Option("--format", help="md|html")] = DigestFormat.MD,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+    ] = None,
+    engine: Annotated[
+        EngineOption,
+        typer.Option("--engine", help="Overview: llm when configured (auto), or offline."),
+    ] = EngineOption.AUTO,
+    model: Annotated[
+        str | None, typer.Option("--model", help="LLM model for the overview.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint.")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
+) -> None:
+    """A bulletin digest of stored issues: top stories, topics, metrics, conflicts, index."""
+    from ..digest import build_digest, render_digest
+    from ..digest.overview import llm_overview_writer
+    from ..store import connect
+
+    if last is not None and (since or until):
+        raise typer.BadParameter("use --since/--until or --last, not both", param_hint="--last")
+    start, end = _date(since, "--since"), _date(until, "--until")
+    settings = _settings(engine, {"model": model, "base_url": base_url, "config_path": config})
+    writer = None
+    if settings is not None and (engine is EngineOption.LLM or settings.is_configured()):
+        settings.require_configured()
+        writer = llm_overview_writer(settings)
+    conn = connect(_db(db), readonly=True)
+    try:
+        digest = build_digest(conn, since=start, until=end, last=last, overview_writer=writer)
+    finally:
+        conn.close()
+    for violation in digest.overview_violations:
+        typer.echo(f"overview: removed ungrounded number: {violation}", err=True)
+    _write(render_digest(digest, fmt.value), output)
+
+
+def metrics_query_cmd(
+    db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="e.g. 杭州高新区 (aliases match).")
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option("--indicator", help="Substring, e.g. 增加值.")
+    ] = None,
+    period: Annotated[str | None, typer.Option("--period", help="Substring, e.g. 一季度.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="First issue date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last issue date (YYYY-MM-DD).")
+    ] = None,
+    fmt: Annotated[MetricsFormat, typer.Option("--format", help="csv|jsonl")] = MetricsFormat.CSV,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
+    ] = None,
+) -> None:
+    """Stored metrics as csv/jsonl rows, filtered for analysts."""
+    from ..store import connect, metric_rows, metrics_csv, metrics_jsonl
+
+    conn = connect(_db(db), readonly=True)
+    try:
+        rows = metric_rows(
+            conn,
+            subject=subject,
+            indicator=indicator,
+            period=period,
+            since=_date(since, "--since"),
+            until=_date(until, "--until"),
+        )
+    finally:
+        conn.close()
+    render = {MetricsFormat.CSV: metrics_csv, MetricsFormat.JSONL: metrics_jsonl}[fmt]
+    _write(render(rows), output)
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    """Add ``ingest``, ``search``, ``digest`` and the ``query`` group to ``app``."""
+    app.command("ingest")(ingest_cmd)
+    app.command("search")(search_cmd)
+    app.command("digest")(digest_cmd)
+    query = typer.Typer(help="Query the store (analysts' tables).", no_args_is_help=True)
+    query.command("metrics")(metrics_query_cmd)
+    app.add_typer(query, name="query")
