@@ -1,21 +1,55 @@
 """The whole job for one issue: read → normalise → segment → extract (engine) → IssueSummary.
 
 Engines are chosen through one enum and one mapping (``ENGINES``); each engine turns the blocks
-of one issue into articles and reports its usage, errors and coverage.
+of one issue into articles and reports its usage, errors and coverage. The LLM engine is imported
+only when it is chosen, so the offline path never imports ``openai``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .models import Article, ArticleError, Block, Coverage, EngineInfo, Usage
+from .errors import ConfigError
+from .models import (
+    Article,
+    ArticleError,
+    Block,
+    Coverage,
+    EngineInfo,
+    EngineName,
+    IssueSummary,
+    Source,
+    Usage,
+)
 from .normalize import Document
+from .read import IssueText, decode_bytes, read_issue
 
-__all__ = ["Engine", "EngineResult"]
+if TYPE_CHECKING:
+    from .llm.settings import LLMSettings
+
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "EngineChoice",
+    "EngineFactory",
+    "EngineResult",
+    "ProgressCallback",
+    "build_engine",
+    "issue_date_from_name",
+    "resolve_engine",
+    "summarize_issue",
+    "summarize_text",
+]
+
+ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -38,5 +72,164 @@ class Engine(Protocol):
     ) -> EngineResult: ...
 
 
-EngineFactory = Callable[..., Engine]
-_ = Path  # placeholder until the pipeline functions land
+class EngineChoice(StrEnum):
+    """What the user asked for: ``auto`` picks the LLM when it is configured, else offline."""
+
+    AUTO = "auto"
+    OFFLINE = "offline"
+    LLM = "llm"
+
+
+EngineFactory = Callable[["LLMSettings | None", "ProgressCallback | None"], Engine]
+
+
+def _offline_factory(settings: LLMSettings | None, progress: ProgressCallback | None) -> Engine:
+    from .extract.offline import OfflineEngine
+
+    return OfflineEngine()
+
+
+def _llm_factory(settings: LLMSettings | None, progress: ProgressCallback | None) -> Engine:
+    try:
+        from .llm.engine import build_engine as build_llm_engine
+        from .llm.settings import load_settings
+    except ImportError as e:
+        raise ConfigError(f"the LLM engine is not available: {e}", source="llm") from e
+    if settings is None:
+        settings = load_settings()
+    if not settings.is_configured():
+        settings.require_configured()
+    return build_llm_engine(settings, progress=progress)
+
+
+# The one mapping from engine name to the factory that builds it.
+ENGINES: dict[EngineName, EngineFactory] = {
+    EngineName.OFFLINE: _offline_factory,
+    EngineName.LLM: _llm_factory,
+}
+
+
+def _configured(settings: LLMSettings | None) -> bool:
+    return settings is not None and bool(settings.is_configured())
+
+
+# How each choice resolves: (engine, reason) given whether an LLM is configured.
+_RESOLVE: dict[EngineChoice, Callable[[bool], tuple[EngineName, str]]] = {
+    EngineChoice.OFFLINE: lambda ok: (EngineName.OFFLINE, "offline engine (asked for)"),
+    EngineChoice.LLM: lambda ok: (EngineName.LLM, "LLM engine (asked for)"),
+    EngineChoice.AUTO: lambda ok: (
+        (EngineName.LLM, "LLM engine (auto: a model and an endpoint are configured)")
+        if ok
+        else (EngineName.OFFLINE, "offline engine (auto: no LLM model/endpoint configured)")
+    ),
+}
+
+
+def resolve_engine(
+    choice: EngineChoice | str = EngineChoice.AUTO, settings: LLMSettings | None = None
+) -> tuple[EngineName, str]:
+    """Which engine a choice means, and a human reason (the CLI prints it on stderr)."""
+    try:
+        choice = EngineChoice(choice)
+    except ValueError as e:
+        raise ConfigError(f"unknown engine {choice!r}: use auto, offline or llm") from e
+    return _RESOLVE[choice](_configured(settings))
+
+
+def build_engine(
+    name: EngineName,
+    settings: LLMSettings | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+) -> Engine:
+    """Build an engine by name through ``ENGINES``."""
+    return ENGINES[name](settings, progress)
+
+
+# A date in a file name: 2025-06-18, 2025_06_18, 2025.06.18 or 20250618 (not inside a longer
+# run of digits).
+_NAME_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_HASHLIKE = re.compile(r"^[0-9a-f]{12,}$")
+
+
+def issue_date_from_name(name: str | Path) -> date | None:
+    """The issue date written in a file name (``gaoxin-2025-06-18.txt``, ``20240521.txt``).
+
+    Parts of the name that look like content hashes (12+ hex digits) are ignored.
+    """
+    parts = re.split(r"[\s_.\-]+", Path(str(name)).name)
+    cleaned = "-".join(p for p in parts if not _HASHLIKE.match(p.lower()))
+    for m in _NAME_DATE.finditer(cleaned):
+        try:
+            return date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        except ValueError:
+            continue
+    return None
+
+
+def _segment(doc: Document) -> list[Block]:
+    from .segment import segment
+
+    return segment(doc)
+
+
+def _normalize(original: str) -> Document:
+    from .normalize import normalize
+
+    return normalize(original)
+
+
+def summarize_issue(
+    source: str | Path | IssueText,
+    *,
+    engine: EngineChoice | str = EngineChoice.AUTO,
+    issue_date: date | None = None,
+    settings: LLMSettings | None = None,
+    progress: ProgressCallback | None = None,
+    engine_instance: Engine | None = None,
+) -> IssueSummary:
+    """Summarise one issue (a path, ``"-"``, the text itself, or an ``IssueText``).
+
+    ``engine``: auto (LLM when ``settings`` is configured, else offline), offline or llm.
+    ``issue_date``: explicit, else a date in the file name, else None. ``engine_instance``
+    overrides the choice (tests, callers that reuse one engine across issues).
+    """
+    started = time.perf_counter()
+    issue = source if isinstance(source, IssueText) else read_issue(source)
+    if issue_date is None and issue.path not in ("-", "<text>", "<bytes>"):
+        issue_date = issue_date_from_name(issue.path)
+    if engine_instance is None:
+        name, _reason = resolve_engine(engine, settings)
+        engine_instance = build_engine(name, settings, progress=progress)
+    doc = _normalize(issue.text)
+    blocks = _segment(doc)
+    result = engine_instance.run(blocks, doc, issue_date=issue_date)
+    usage = result.usage.model_copy()
+    usage.seconds = round(time.perf_counter() - started, 4)
+    coverage = result.coverage.model_copy()
+    if not coverage.articles:
+        coverage.articles = len(blocks)
+    coverage.articles_failed = max(coverage.articles_failed, len(result.errors))
+    return IssueSummary(
+        source=Source(
+            path=issue.path,
+            sha256=issue.sha256,
+            chars=len(issue.text),
+            issue_date=issue_date.isoformat() if issue_date else None,
+        ),
+        engine=engine_instance.info(),
+        articles=result.articles,
+        usage=usage,
+        coverage=coverage,
+        errors=result.errors,
+    )
+
+
+def summarize_text(text: str, **kwargs: Any) -> IssueSummary:
+    """Summarise an issue given as text (same keywords as ``summarize_issue``)."""
+    data = text.encode("utf-8")
+    decoded, encoding = decode_bytes(data, source="<text>")
+    issue = IssueText("<text>", decoded, encoding, hashlib.sha256(data).hexdigest())
+    return summarize_issue(issue, **kwargs)

@@ -1,0 +1,249 @@
+"""Extractive summary of one block: headline, 2–4 ranked sentences, key points, topics, entities.
+
+Sentences are ranked by TextRank (PageRank over a sentence-similarity graph built from jieba
+words, written here: ``jieba.analyse`` is a benchmark peer, not a dependency), plus a lead
+position prior and the density of extracted metrics. Every summary sentence and key point is a
+verbatim sentence (or clause of an over-long sentence) of the normalised article text, so the
+offline summary is faithful by construction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..models import Block, Metric, Summary
+from .entities import extract_entities, extract_topics
+from .tokens import Sentence, split_sentences, tokenize, wordset
+
+__all__ = [
+    "SummaryConfig",
+    "compress_headline",
+    "rank_sentences",
+    "summarize_block",
+    "textrank",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryConfig:
+    """Knobs of the extractive summary (weights are on scores normalised to [0, 1])."""
+
+    max_chars: int = 200
+    min_sentences: int = 2
+    max_sentences: int = 4
+    max_key_points: int = 4
+    key_point_chars: int = 150
+    headline_chars: int = 40
+    max_candidates: int = 150  # sentences entering the O(n²) graph; long articles keep the lead
+    w_textrank: float = 0.55
+    w_position: float = 0.25
+    w_metrics: float = 0.20
+    damping: float = 0.85
+    iterations: int = 50
+
+
+DEFAULT = SummaryConfig()
+
+# Function words and boilerplate that carry no content for sentence similarity.
+_STOPWORDS = wordset(
+    "的 了 在 是 和 与 及 对 为 将 等 也 都 把 被 从 向 以 于 并 而 其 这 该 此 各 有 个 中 上 下 "
+    "我们 他们 一个 一些 进一步 今年 去年 目前 同时 通过 进行 实现 推动 加快 不断 持续 相关 有关 "
+    "据 本报讯 记者 获悉 表示 介绍"
+)
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+# Lead openers removed from a lead sentence before it becomes a headline.
+_OPENER = re.compile(
+    r"^(?:本报讯|新华社[\u4e00-\u9fff]{0,8}电|[（(](?:上接|下转)[^）)]*[）)])?\s*"
+    r"(?:[（(][^）)]{0,30}[）)])?\s*"
+    r"(?:(?:近日|日前|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日)[，,]?)?\s*"
+    r"(?:记者从[^，,]{1,30}(?:获悉|了解到)[，,])?"
+)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CLAUSE = re.compile(r"[^，,；;：:。！？!?]+[，,；;：:。！？!?]?")
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in tokenize(text) if w not in _STOPWORDS and _WORD.search(w)]
+
+
+def textrank(
+    bags: Sequence[Sequence[str]], *, damping: float = 0.85, iterations: int = 50
+) -> list[float]:
+    """PageRank scores of sentences given their word bags (similarity as in Mihalcea & Tarau).
+
+    sim(i, j) = |words_i ∩ words_j| / (log|words_i| + log|words_j|); scores sum to n.
+    """
+    n = len(bags)
+    if n == 0:
+        return []
+    sets = [set(b) for b in bags]
+    logs = [math.log(len(b)) if len(b) > 1 else 0.0 for b in bags]
+    weights: list[dict[int, float]] = [{} for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            common = len(sets[i] & sets[j])
+            denom = logs[i] + logs[j]
+            if common and denom > 0:
+                w = common / denom
+                weights[i][j] = w
+                weights[j][i] = w
+    out_sum = [sum(w.values()) for w in weights]
+    scores = [1.0] * n
+    for _ in range(iterations):
+        new = [
+            (1 - damping) + damping * sum(w * scores[j] / out_sum[j] for j, w in weights[i].items())
+            for i in range(n)
+        ]
+        delta = max(abs(a - b) for a, b in zip(new, scores, strict=True))
+        scores = new
+        if delta < 1e-6:
+            break
+    return scores
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _metric_counts(sentences: list[Sentence], metrics: Sequence[Metric]) -> list[int]:
+    """How many metrics each sentence carries (a metric's quote inside the sentence)."""
+    counts = [0] * len(sentences)
+    squashed = [_squash(s.text) for s in sentences]
+    for metric in metrics:
+        quote = _squash(metric.quote)
+        if not quote:
+            continue
+        hit = next((i for i, sent in enumerate(squashed) if quote in sent), None)
+        if hit is None:
+            # The quote crosses a clause cut: credit the piece holding its number and context.
+            number = _NUMBER.search(quote)
+            if number:
+                head = quote[max(0, number.start() - 2) : number.end()]
+                hit = next((i for i, sent in enumerate(squashed) if head in sent), None)
+        if hit is not None:
+            counts[hit] += 1
+    return counts
+
+
+def _normalised(values: list[float]) -> list[float]:
+    top = max(values, default=0.0)
+    low = min(values, default=0.0)
+    if top - low <= 1e-12:
+        return [0.0 for _ in values]
+    return [(v - low) / (top - low) for v in values]
+
+
+def rank_sentences(
+    sentences: list[Sentence],
+    metrics: Sequence[Metric] = (),
+    *,
+    config: SummaryConfig = DEFAULT,
+    bags: list[list[str]] | None = None,
+) -> list[float]:
+    """Score each sentence: TextRank + position prior + metric density (higher is better)."""
+    if not sentences:
+        return []
+    bags = bags if bags is not None else [_content_words(s.text) for s in sentences]
+    tr = _normalised(textrank(bags, damping=config.damping, iterations=config.iterations))
+    position = [1.0 / (1.0 + 0.5 * s.index) for s in sentences]
+    counts = _metric_counts(sentences, metrics)
+    density = _normalised(
+        [c / max(len(s.text), 1) * 100 for c, s in zip(counts, sentences, strict=True)]
+    )
+    return [
+        config.w_textrank * t + config.w_position * p + config.w_metrics * d
+        for t, p, d in zip(tr, position, density, strict=True)
+    ]
+
+
+def _pick(sentences: list[Sentence], scores: list[float], config: SummaryConfig) -> list[Sentence]:
+    """Best sentences within the length budget, 2–4 when the text allows, in text order."""
+    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    chosen: list[int] = []
+    used = 0
+    for i in order:
+        if len(chosen) >= config.max_sentences:
+            break
+        size = len(sentences[i].text)
+        if used + size <= config.max_chars:
+            chosen.append(i)
+            used += size
+    if not chosen and order:
+        # Every sentence is longer than the budget: the best clause-sized piece is all we can say.
+        chosen = [min(order[:3], key=lambda i: len(sentences[i].text))]
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def compress_headline(sentence: str, *, max_chars: int = 40) -> str:
+    """A headline from a lead sentence: drop the dateline opener, keep leading clauses that fit.
+
+    The result is a verbatim substring of ``sentence`` (no trailing punctuation).
+    """
+    body = _OPENER.sub("", sentence.strip(), count=1) or sentence.strip()
+    out = ""
+    for m in _CLAUSE.finditer(body):
+        clause = m.group()
+        if out and len(out) + len(clause) > max_chars:
+            break
+        out += clause
+        if len(out) >= max_chars // 2:
+            break
+    out = out.rstrip("，,；;：:。！？!?…. ")
+    if len(out) > max_chars:
+        out = out[:max_chars]
+    return out or body[:max_chars]
+
+
+def summarize_block(
+    block: Block, metrics: Sequence[Metric] = (), *, config: SummaryConfig = DEFAULT
+) -> Summary:
+    """The extractive summary of one block (see the module docstring)."""
+    sentences = split_sentences(block.text)
+    candidates = sentences[: config.max_candidates]
+    bags = [tokenize(s.text) for s in candidates]
+    content = [[w for w in b if w not in _STOPWORDS and _WORD.search(w)] for b in bags]
+    scores = rank_sentences(candidates, metrics, config=config, bags=content)
+    picked = _pick(candidates, scores, config)
+    title = (block.title or "").strip()
+    if title:
+        headline = title
+    elif candidates:
+        # The best-ranked of the lead sentences, compressed.
+        lead = max(range(min(3, len(candidates))), key=lambda i: (scores[i], -i))
+        headline = compress_headline(candidates[lead].text, max_chars=config.headline_chars)
+    else:
+        headline = ""
+    return Summary(
+        headline=headline,
+        summary="".join(s.text for s in picked),
+        key_points=_key_points(sentences, metrics, scores, config),
+        topics=extract_topics(block.text, title=block.title),
+        entities=extract_entities(
+            block.text, title=block.title, byline=block.byline, token_runs=bags
+        ),
+    )
+
+
+def _key_points(
+    sentences: list[Sentence], metrics: Sequence[Metric], scores: list[float], config: SummaryConfig
+) -> list[str]:
+    """Sentences carrying the most metrics (ties: higher rank), in text order."""
+    if not metrics:
+        return []
+    short = [s for s in sentences if len(s.text) <= config.key_point_chars]
+    pieces = (
+        short
+        if len(short) == len(sentences)
+        else split_sentences(
+            "\n".join(s.text for s in sentences), long_sentence=config.key_point_chars
+        )
+    )
+    counts = _metric_counts(pieces, metrics)
+    rank = {s.text: sc for s, sc in zip(sentences, scores, strict=False)}
+    carrying = [i for i, c in enumerate(counts) if c]
+    carrying.sort(key=lambda i: (-counts[i], -rank.get(pieces[i].text, 0.0), i))
+    keep = sorted(carrying[: config.max_key_points])
+    return list(dict.fromkeys(pieces[i].text for i in keep))
