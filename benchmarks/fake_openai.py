@@ -235,7 +235,6 @@ def article_answer(article: str) -> dict[str, Any]:
         "topics": [],
         "entities": {"zones": [], "organizations": [], "companies": [], "people": [], "places": []},
         "metrics": _metric_quotes(flat),
-        "is_article": True,
     }
 
 
@@ -351,8 +350,25 @@ def _request_schema(body: dict[str, Any]) -> tuple[str, dict[str, Any] | None, s
             spec = response_format.get("json_schema", {})
             return "json_schema", spec.get("schema"), None
         if response_format.get("type") == "json_object":
-            return "json_object", None, None
-    return "text", None, None
+            return "json_object", _schema_in_prompt(body.get("messages", [])), None
+    return "text", _schema_in_prompt(body.get("messages", [])), None
+
+
+def _schema_in_prompt(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A JSON Schema written into a system message (json_object mode), if there is one."""
+    decoder = json.JSONDecoder()
+    for message in messages:
+        if message.get("role") not in ("system", "developer"):
+            continue
+        text = _message_text(message)
+        for match in re.finditer(r"\{", text):
+            try:
+                value, _ = decoder.raw_decode(text, match.start())
+            except ValueError:
+                continue
+            if isinstance(value, dict) and isinstance(value.get("properties"), dict):
+                return value
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

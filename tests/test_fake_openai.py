@@ -197,3 +197,20 @@ def test_estimate_tokens_counts_cjk_per_character() -> None:
     assert fake.estimate_tokens("国家高新区") == 5
     assert fake.estimate_tokens("abcdefgh") == 2
     assert fake.estimate_tokens("") == 0
+
+
+def test_json_object_mode_follows_the_schema_written_in_the_prompt(server: Any) -> None:
+    reduce_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"headline": {"type": "string"}, "topics": {"type": "array"}},
+    }
+    messages = _messages()
+    messages[0]["content"] += f" Reply matching this JSON Schema: {json.dumps(reduce_schema)}."
+    completion = _client(server).chat.completions.create(
+        model="m",
+        messages=messages,  # type: ignore[arg-type]
+        response_format={"type": "json_object"},
+    )
+    answer = json.loads(completion.choices[0].message.content or "")
+    assert set(answer) == {"headline", "topics"}
