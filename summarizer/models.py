@@ -102,8 +102,12 @@ class Block(BaseModel):
     byline: str | None = None
     text: str = Field(description="normalised body text")
     span: Span
+    norm_span: Span = Field(
+        default=(0, 0),
+        description="[start, end) of text in the normalised text: doc.text[s:e] == text",
+    )
 
-    _check = field_validator("span")(classmethod(lambda cls, v: _check_span(v)))
+    _check = field_validator("span", "norm_span")(classmethod(lambda cls, v: _check_span(v)))
 
 
 class NormalizedValue(BaseModel):
