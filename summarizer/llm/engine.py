@@ -66,6 +66,7 @@ __all__ = [
     "LLMEngine",
     "ProgressCallback",
     "build_engine",
+    "default_client",
     "fence_for",
 ]
 
@@ -87,7 +88,8 @@ def fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _default_client(settings: LLMSettings) -> ChatClient:
+def default_client(settings: LLMSettings) -> ChatClient:
+    """The real HTTP client (imports ``openai`` only now)."""
     from .client import OpenAIChatClient
 
     return OpenAIChatClient(settings)
@@ -121,7 +123,7 @@ class LLMEngine:
         settings.require_configured()
         self.settings = settings
         self.progress = progress
-        self._client_factory = client_factory or _default_client
+        self._client_factory = client_factory or default_client
         self._tools = tools
         self.article_prompt = self._load(settings.prompt or ARTICLE_TASK, ArticleResponse)
         self.reduce_prompt = self._load(REDUCE_TASK, ReduceResponse)
