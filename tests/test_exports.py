@@ -6,7 +6,15 @@ import importlib
 
 import summarizer
 
-PUBLIC_MODULES = ["summarizer", "summarizer.errors", "summarizer.models", "summarizer.read"]
+PUBLIC_MODULES = [
+    "summarizer",
+    "summarizer.errors",
+    "summarizer.models",
+    "summarizer.read",
+    "summarizer.llm.settings",
+    "summarizer.llm.engine",
+    "summarizer.llm.prompts",
+]
 
 
 def test_all_names_exist() -> None:
