@@ -78,12 +78,32 @@ def _enum(cls: Any, value: Any, default: Any) -> Any:
 
 
 def _normalized(parsed: Any) -> NormalizedValue | None:
+    """The parser's normalised value (``normalized_value``/``normalized_unit`` or ``normalized``)."""
     norm = getattr(parsed, "normalized", None)
     if isinstance(norm, NormalizedValue):
         return norm
-    if norm is not None and hasattr(norm, "value") and hasattr(norm, "unit"):
-        return NormalizedValue(value=float(norm.value), unit=norm.unit)
-    return None
+    value = getattr(parsed, "normalized_value", None)
+    unit = getattr(parsed, "normalized_unit", None)
+    if value is None or unit is None:
+        return None
+    try:
+        return NormalizedValue(value=float(value), unit=getattr(unit, "value", unit))
+    except (ValueError, TypeError):
+        return None
+
+
+def _value(parsed: Any) -> float:
+    """The number as written, negative when the words say it decreased (下降3% → -3)."""
+    signed = getattr(parsed, "signed_value", None)
+    return float(signed if signed is not None else parsed.value)
+
+
+def _kind(parsed: Any, claimed: MetricKind) -> MetricKind:
+    """The parser's kind when its words say more than a plain level, else the model's."""
+    measured = _enum(MetricKind, getattr(parsed, "kind", None), None)
+    if measured is None or measured is MetricKind.LEVEL:
+        return claimed
+    return measured
 
 
 def _pick(numbers: list[Any], kind: MetricKind) -> Any | None:
@@ -114,12 +134,10 @@ def ground_claims(
                 subject=claim.subject,
                 indicator=claim.indicator,
                 period=claim.period,
-                value=float(parsed.value),
+                value=_value(parsed),
                 unit=str(getattr(parsed, "unit", "") or ""),
                 normalized=norm,
-                kind=_enum(MetricKind, getattr(parsed, "kind", None), claim.kind)
-                if claim.kind is MetricKind.OTHER
-                else claim.kind,
+                kind=_kind(parsed, claim.kind),
                 qualifier=_enum(Qualifier, getattr(parsed, "qualifier", None), Qualifier.EXACT),
                 quote=quote,
                 span=span,
