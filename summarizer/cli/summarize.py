@@ -1,11 +1,317 @@
-"""CLI commands: summarize (registered on the root app)."""
+"""CLI commands: ``summarize``, ``metrics`` and ``schema`` (registered on the root app).
+
+Several issues: each bad one prints a one-line error and the others go on; exit 1 when any issue
+or article failed, 2 when every issue was bad input, 3 on configuration errors.
+Output for several issues: ``--format json`` prints one IssueSummary per line (JSON Lines of
+issue summaries) on stdout, or writes ``<name>.json`` per issue when ``--output`` is a
+directory; one issue prints exactly one IssueSummary object.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
+from ..errors import ConfigError, ExitCode, InputError, SummarizerError
+from ..models import IssueSummary
+from ..pipeline import EngineChoice, build_engine, resolve_engine, summarize_issue
+from ..render.issue import IssueFormat, render_issue
+from ..render.metrics import MetricsFormat, render_metrics
+
+if TYPE_CHECKING:
+    from ..llm.settings import LLMSettings
+    from ..pipeline import Engine
+
 __all__ = ["register"]
+
+_LLM = "LLM engine options"
+
+IssuesArg = Annotated[
+    list[str],
+    typer.Argument(help="Issue text files; '-' reads standard input.", show_default=False),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (a directory for several issues).", dir_okay=True
+    ),
+]
+EngineOpt = Annotated[
+    EngineChoice,
+    typer.Option("--engine", "-e", help="auto = the LLM when one is configured, else offline."),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="Issue date YYYY-MM-DD (default: a date in the file name)."),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="LLM model name.", rich_help_panel=_LLM)
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--base-url", help="OpenAI-compatible endpoint URL.", rich_help_panel=_LLM),
+]
+PromptOpt = Annotated[
+    str | None,
+    typer.Option("--prompt", help="Prompt version, e.g. article_summary@v2.", rich_help_panel=_LLM),
+]
+ModeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--structured-mode",
+        help="auto, json_schema, json_object or tools.",
+        rich_help_panel=_LLM,
+    ),
+]
+ConcurrencyOpt = Annotated[
+    int | None, typer.Option("--concurrency", help="Parallel requests.", rich_help_panel=_LLM)
+]
+CacheDirOpt = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Response cache directory.", rich_help_panel=_LLM)
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Do not use the response cache.", rich_help_panel=_LLM)
+]
+MinCoverageOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-coverage",
+        help="Exit 1 when fewer than this share of articles came through (0-1).",
+        rich_help_panel=_LLM,
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML config file.", rich_help_panel=_LLM)
+]
+
+
+@dataclass(slots=True)
+class _Run:
+    """What one command invocation resolved: the engine and the options shared by issues."""
+
+    engine: Engine
+    issue_date: date | None
+    min_coverage: float | None
+
+
+def _err(message: str) -> None:
+    typer.echo(f"summarizer: {message}", err=True)
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as e:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value!r}", param_hint="--date") from e
+
+
+def _load_llm_settings(config: Path | None, overrides: dict[str, Any]) -> LLMSettings:
+    try:
+        from ..llm.settings import load_settings
+    except ImportError as e:
+        raise ConfigError(f"the LLM engine is not available: {e}", source="llm") from e
+    given = {k: v for k, v in overrides.items() if v is not None and v is not False}
+    return load_settings(config_path=config, **given)
+
+
+def _prepare(choice: EngineChoice, date_text: str | None, config: Path | None, **llm: Any) -> _Run:
+    """Resolve the engine once for all issues (prints the choice and why on stderr)."""
+    issue_date = _parse_date(date_text)
+    settings = None
+    if choice is not EngineChoice.OFFLINE:
+        settings = _load_llm_settings(config, llm)
+    name, reason = resolve_engine(choice, settings)
+    _err(f"using the {reason}")
+    engine = build_engine(name, settings)
+    min_coverage = llm.get("min_coverage")
+    if min_coverage is None and settings is not None:
+        min_coverage = settings.min_coverage
+    return _Run(engine, issue_date, min_coverage)
+
+
+def _summaries(issues: list[str], run: _Run) -> tuple[list[IssueSummary], int, int]:
+    """Summarise each issue; returns (summaries, failed issues, bad-input issues)."""
+    out: list[IssueSummary] = []
+    failed = bad_input = 0
+    for issue in issues:
+        try:
+            summary = summarize_issue(issue, issue_date=run.issue_date, engine_instance=run.engine)
+        except ConfigError:
+            raise
+        except InputError as e:
+            _err(f"error: {e}")
+            failed += 1
+            bad_input += 1
+            continue
+        except SummarizerError as e:
+            _err(f"error: {e}")
+            failed += 1
+            continue
+        except Exception as e:  # a bug must not become a traceback for the user
+            _err(f"error: {issue}: internal error: {type(e).__name__}: {e}")
+            failed += 1
+            continue
+        cov = summary.coverage
+        n_metrics = sum(len(a.metrics) for a in summary.articles)
+        _err(
+            f"{summary.source.path}: {len(summary.articles)} blocks, {n_metrics} metrics, "
+            f"{cov.articles_failed} failed, {summary.usage.seconds:.2f} s"
+        )
+        for error in summary.errors:
+            _err(f"error: {summary.source.path}: {error.article_id}: {error.error}")
+        out.append(summary)
+    return out, failed, bad_input
+
+
+def _exit_code(summaries: list[IssueSummary], failed: int, bad_input: int, run: _Run) -> int:
+    if failed and not summaries:
+        return int(ExitCode.BAD_INPUT if bad_input == failed else ExitCode.PARTIAL)
+    if failed or any(s.errors for s in summaries):
+        return int(ExitCode.PARTIAL)
+    if run.min_coverage is not None:
+        low = [s for s in summaries if s.coverage.ratio < run.min_coverage]
+        for s in low:
+            _err(
+                f"error: {s.source.path}: coverage {s.coverage.ratio:.2f} is below "
+                f"--min-coverage {run.min_coverage:.2f}"
+            )
+        if low:
+            return int(ExitCode.PARTIAL)
+    return int(ExitCode.OK)
+
+
+def _stem(summary: IssueSummary, index: int) -> str:
+    path = summary.source.path
+    return Path(path).stem if path not in ("-", "<text>", "<bytes>") else f"stdin-{index}"
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot write: {e.strerror or e}", source=str(output)) from e
+
+
+def _emit_issues(summaries: list[IssueSummary], fmt: IssueFormat, output: Path | None) -> None:
+    if output is not None and (len(summaries) > 1 or output.is_dir()):
+        # One file per issue in a directory.
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise InputError(
+                f"cannot create directory: {e.strerror or e}", source=str(output)
+            ) from e
+        for i, summary in enumerate(summaries):
+            _write(render_issue(summary, fmt), output / f"{_stem(summary, i)}.{fmt.value}")
+        return
+    if fmt is IssueFormat.JSON and len(summaries) > 1:
+        text = "".join(s.model_dump_json() + "\n" for s in summaries)
+    elif fmt is IssueFormat.MD:
+        text = "\n---\n\n".join(render_issue(s, fmt) for s in summaries)
+    else:
+        text = "".join(render_issue(s, fmt) for s in summaries)
+    _write(text, output)
+
+
+def summarize(
+    issues: IssuesArg,
+    fmt: Annotated[IssueFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        IssueFormat.JSON
+    ),
+    output: OutputOpt = None,
+    engine: EngineOpt = EngineChoice.AUTO,
+    date_text: DateOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    prompt: PromptOpt = None,
+    structured_mode: ModeOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    min_coverage: MinCoverageOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Summarise issues: articles, summaries, entities and grounded metrics.
+
+    json prints one IssueSummary (one per line for several issues), jsonl one article per line,
+    md a readable report.
+    """
+    run = _prepare(
+        engine,
+        date_text,
+        config,
+        model=model,
+        base_url=base_url,
+        prompt=prompt,
+        structured_mode=structured_mode,
+        concurrency=concurrency,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        min_coverage=min_coverage,
+    )
+    summaries, failed, bad_input = _summaries(issues, run)
+    if summaries:
+        _emit_issues(summaries, fmt, output)
+    raise typer.Exit(_exit_code(summaries, failed, bad_input, run))
+
+
+def metrics(
+    issues: IssuesArg,
+    fmt: Annotated[MetricsFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        MetricsFormat.CSV
+    ),
+    output: OutputOpt = None,
+    engine: EngineOpt = EngineChoice.AUTO,
+    date_text: DateOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    prompt: PromptOpt = None,
+    structured_mode: ModeOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Every metric of the issues, one row each, with its source file and article id."""
+    run = _prepare(
+        engine,
+        date_text,
+        config,
+        model=model,
+        base_url=base_url,
+        prompt=prompt,
+        structured_mode=structured_mode,
+        concurrency=concurrency,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+    )
+    summaries, failed, bad_input = _summaries(issues, run)
+    if summaries:
+        _write(render_metrics(summaries, fmt), output)
+    raise typer.Exit(_exit_code(summaries, failed, bad_input, run))
+
+
+def schema() -> None:
+    """Print the JSON Schema of IssueSummary (the output of ``summarize --format json``)."""
+    sys.stdout.write(json.dumps(IssueSummary.model_json_schema(), ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to app."""
+    app.command("summarize")(summarize)
+    app.command("metrics")(metrics)
+    app.command("schema")(schema)
