@@ -129,8 +129,8 @@ def _prepare(choice: EngineChoice, date_text: str | None, config: Path | None, *
     if choice is not EngineChoice.OFFLINE:
         settings = _load_llm_settings(config, llm)
     name, reason = resolve_engine(choice, settings)
-    _err(f"using the {reason}")
     engine = build_engine(name, settings)
+    _err(f"using the {reason}")
     min_coverage = llm.get("min_coverage")
     if min_coverage is None and settings is not None:
         min_coverage = settings.min_coverage
