@@ -1,0 +1,585 @@
+"""Split a normalised issue into blocks: articles, photo captions, page indexes and other matter.
+
+The normaliser leaves one paragraph, headline, byline, credit or index entry per line; this
+module classifies each line and runs a small state machine over them:
+
+* a headline (short line without a sentence end, or a markdown ``#`` line) opens a new article
+  when a byline or a lead (本报讯, 新华社…电, （记者 X）) follows it, when the previous article has
+  been closed by its trailing author names, or when it outranks the current markdown title;
+  otherwise it is a sub-heading and stays inside the article;
+* a lead opens a new article even without a headline (front pages print the headlines as a list
+  at the top: those are matched to the articles afterwards by the characters they share);
+* photo credits (图片来源:…, 新华社记者 X/摄) make caption blocks; a caption that tells its own
+  story (a long text with 图为…) is an article without a title;
+* page indexes (3版 4版), tables of contents (本期导读), section tags and URLs are non-article
+  blocks.
+
+Every block keeps ``norm_span`` (its text in ``doc.text``) and ``span`` (the whole block, title
+and byline included, in the original text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum, auto
+
+from .models import Block, BlockKind
+from .normalize import Document, ends_paragraph, normalize, split_names
+
+__all__ = ["segment", "segment_text"]
+
+_HS = " \t\u3000\u00a0"
+_MD = re.compile(r"(#{1,6})[ \t\u3000]*")
+_PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \t\u3000]*)+")
+_PAGE_INDEX_ENTRY = re.compile(r".{2,40}?[ \t\u3000.…·]*第?[0-9]{1,3}版")
+_URL = re.compile(r"https?://|www\.", re.I)
+_SECTION_TAG = re.compile(r"【[^】]{1,16}】")
+_TOC_MARKER = re.compile(r"本期导读|本期要目|今日导读|本期看点")
+_BYLINE_MARK = re.compile(r"[►▶▷▸●◆■][ \t\u3000]*")
+_BYLINE_ROLE = re.compile(
+    r"(?:(?:本报|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员|摄影记者|摄影|实习生|编辑)|文字|文/|图/|文|撰稿)"
+    r"[ \t\u3000:：/]*"
+)
+_CREDIT = re.compile(
+    r"(?:图片来源|图片提供|供图|图/|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
+)
+_CREDIT_PREFIX = re.compile(r"(?:新华社|本报|中新社|人民网)?(?:特约)?(?:摄影)?记者")
+_LEAD = re.compile(
+    r"(?:(?:本报讯|本报[^，,。\s（(]{0,10}?电|新华社[^，,。\s（(]{0,14}?电|中新[网社][^，,。\s（(]{0,12}?电)"
+    r"[ \t\u3000]*)?"
+    r"(?:[（(](?:本报)?(?:记者|特约记者|通讯员|特约通讯员|实习生|见习记者)[^）)]{0,40}[）)][ \t\u3000]*)*"
+    r"(?:[（(](?:上接|接)第?[^）)]{1,6}版[）)][ \t\u3000]*)?"
+)
+_LEAD_ROLE = re.compile(r"本报|特约|见习|记者|通讯员|实习生|[（()）]")
+_TRAILING_NAMES = re.compile(
+    r"(?<=[。！？!?…”」』）)])[ \t\u3000]+([\u4e00-\u9fff]{2,4}(?:[ \t\u3000]+[\u4e00-\u9fff]{2,4}){0,5})[ \t\u3000]*$"
+)
+_TRAILING_SOURCE = re.compile(
+    r"[（(](?:来源|稿件来源|据)[^）)]{1,30}[）)]$|[（(]下转第?[^）)]{1,6}版[）)]$"
+)
+_DATE_START = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|近期|日前|\d{4}年\d{1,2}月)")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_HEADLINE_MAX = 40
+_CAPTION_ARTICLE_MIN = 40  # squashed chars: a photo text this long tells a news item of its own
+
+
+class _Kind(Enum):
+    HEADING = auto()  # markdown headline
+    HEAD = auto()  # headline-like line
+    BYLINE = auto()
+    CREDIT_PREFIX = auto()  # "新华社记者" on its own, the credit follows on the next line
+    CREDIT = auto()
+    INDEX = auto()
+    URL = auto()
+    TAG = auto()
+    TOC = auto()  # a table-of-contents marker line
+    LEAD = auto()  # a body paragraph opening with a lead
+    BODY = auto()
+
+
+@dataclass(slots=True)
+class _Line:
+    kind: _Kind
+    start: int  # normalised offsets of the whole line
+    end: int
+    text: str  # the line's content (markers such as "#", "►", 【…】 removed)
+    content_start: int  # normalised offset of ``text``
+    level: int = 0
+    toc: bool = False  # carried a 本期导读 marker
+    listed: bool = False  # printed twice in a row: a front-page headline list
+
+
+@dataclass(slots=True)
+class _Draft:
+    kind: BlockKind
+    start: int  # normalised start of the whole block (title, byline...)
+    end: int  # normalised end of the whole block
+    body_start: int
+    body_end: int
+    title: str | None = None
+    md_level: int | None = None
+    byline: str | None = None
+    led: bool = False  # opened by a lead (本报讯...)
+    photo: bool = False  # a photo text closed by its credit
+    closed: bool = False  # its trailing author names were printed
+    after_credit: bool = False  # a standalone credit followed its last paragraph
+    last_line: str = ""
+    lines: int = 0
+    pooled: list[str] = field(default_factory=list)
+
+
+def _dedupe(text: str) -> tuple[str, bool]:
+    """ "XX" printed twice in a row (a text layer artefact of front-page lists) → "X"."""
+    n = len(text)
+    if n >= 8 and n % 2 == 0 and text[: n // 2] == text[n // 2 :]:
+        return text[: n // 2], True
+    return text, False
+
+
+class _Segmenter:
+    """One pass over the classified lines of one document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.lines = list(self._classify(doc.text))
+        self.blocks: list[_Draft] = []
+        self.header: list[_Line] = []
+        self.cur: _Draft | None = None
+        self.hard_closed = False
+        self.pool: list[str] = []
+        self.toc_seen = False
+
+    # --- line classification ------------------------------------------------------------------
+
+    def _classify(self, text: str) -> list[_Line]:
+        out: list[_Line] = []
+        pos = 0
+        for raw in text.split("\n"):
+            start, end = pos, pos + len(raw)
+            pos = end + 1
+            stripped = raw.strip(_HS)
+            if not stripped:
+                continue
+            lead_ws = len(raw) - len(raw.lstrip(_HS))
+            out.append(self._classify_line(stripped, start, end, start + lead_ws))
+        return out
+
+    def _classify_line(self, s: str, start: int, end: int, cstart: int) -> _Line:
+        m = _MD.match(s)
+        if m:
+            body = s[m.end() :]
+            return _Line(_Kind.HEADING, start, end, body, cstart + m.end(), level=len(m.group(1)))
+        if _PAGE_INDEX.fullmatch(s):
+            return _Line(_Kind.INDEX, start, end, s, cstart)
+        if _URL.search(s) and len(s) <= 120:
+            return _Line(_Kind.URL, start, end, s, cstart)
+        if _SECTION_TAG.fullmatch(s):
+            return _Line(_Kind.TAG, start, end, s, cstart)
+        m = _SECTION_TAG.match(s)
+        if m and not ends_paragraph(s) and len(s) <= _HEADLINE_MAX + 10:
+            s, cstart = s[m.end() :].lstrip(_HS), cstart + m.end()
+        m = _BYLINE_MARK.match(s)
+        if m:
+            return _Line(_Kind.BYLINE, start, end, s[m.end() :], cstart + m.end())
+        if len(s) <= 40 and _CREDIT.search(s):
+            return _Line(_Kind.CREDIT, start, end, s, cstart)
+        if len(s) <= 10 and _CREDIT_PREFIX.fullmatch(s):
+            return _Line(_Kind.CREDIT_PREFIX, start, end, s, cstart)
+        if self._names_line(s, start, end):
+            return _Line(_Kind.BYLINE, start, end, s, cstart)
+        toc = _TOC_MARKER.search(s)
+        if toc:
+            rest = (s[: toc.start()] + s[toc.end() :]).strip(_HS)
+            if not rest:
+                return _Line(_Kind.TOC, start, end, s, cstart)
+            rest, doubled = _dedupe(rest)
+            return _Line(_Kind.HEAD, start, end, rest, cstart, toc=True, listed=True)
+        if _lead_end(s) > 0:
+            return _Line(_Kind.LEAD, start, end, s, cstart)
+        if len(s) <= _HEADLINE_MAX and not ends_paragraph(s) and not s.endswith(("：", ":")):
+            text, doubled = _dedupe(s)
+            return _Line(_Kind.HEAD, start, end, text, cstart, listed=doubled)
+        return _Line(_Kind.BODY, start, end, s, cstart)
+
+    def _names_line(self, s: str, start: int, end: int) -> bool:
+        if len(s) > 30:
+            return False
+        o_start, o_end = self.doc.to_original(start, end)
+        original = self.doc.original[o_start:o_end]
+        m = _BYLINE_ROLE.match(original.strip())
+        candidate = original.strip()[m.end() :] if m else original
+        return split_names(candidate) is not None
+
+    # --- the state machine --------------------------------------------------------------------
+
+    def run(self) -> list[Block]:
+        lines = self.lines
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            handler = _HANDLERS[line.kind]
+            i = handler(self, i, line)
+        self._flush_header()
+        self._close()
+        return self._finish()
+
+    def _close(self) -> None:
+        if self.cur is not None:
+            self.blocks.append(self.cur)
+            self.cur = None
+
+    def _starts_article(self, i: int) -> bool:
+        """Does the headline at line ``i`` open a new article (or is it a sub-heading)?"""
+        cur = self.cur
+        if cur is None or self.hard_closed or cur.photo or cur.closed:
+            return True
+        line = self.lines[i]
+        if line.toc or line.listed:
+            return True
+        if line.kind is _Kind.HEADING and cur.md_level is not None and line.level <= cur.md_level:
+            return True
+        heads = 0
+        j = i
+        while j < len(self.lines) and self.lines[j].kind in (
+            _Kind.HEAD,
+            _Kind.HEADING,
+            _Kind.BYLINE,
+        ):
+            if self.lines[j].kind is _Kind.BYLINE:
+                return True
+            heads += 1
+            j += 1
+        if j < len(self.lines):
+            nxt = self.lines[j].kind
+            if nxt is _Kind.LEAD:
+                return True
+            if nxt in (_Kind.CREDIT, _Kind.CREDIT_PREFIX):
+                heads -= 1  # the last one describes the photo
+            if nxt in (_Kind.INDEX, _Kind.URL, _Kind.TAG, _Kind.TOC):
+                return True
+        else:
+            return True
+        return heads >= 2
+
+    def _on_head(self, i: int, line: _Line) -> int:
+        if line.toc:
+            self.toc_seen = True
+        if not self.header and self.cur is not None and not self._starts_article(i):
+            self._extend_body(line)
+            return i + 1
+        self._close()
+        self.header.append(line)
+        return i + 1
+
+    def _on_byline(self, i: int, line: _Line) -> int:
+        names = self._names(line)
+        if self.header or self.cur is None:
+            self.header.append(line)
+        else:
+            cur = self.cur
+            cur.byline = cur.byline or names
+            cur.end = line.end
+            cur.closed = True
+        return i + 1
+
+    def _on_credit(self, i: int, line: _Line) -> int:
+        start_line = line
+        if line.kind is _Kind.CREDIT_PREFIX:
+            if i + 1 < len(self.lines) and self.lines[i + 1].kind is _Kind.CREDIT:
+                line = self.lines[i + 1]
+                i += 1
+            else:  # a lone "本报记者": a short headline-like line
+                line = _Line(_Kind.HEAD, line.start, line.end, line.text, line.content_start)
+                return self._on_head(i, line)
+        names = self._credit_names(start_line.start, line.end)
+        desc: _Line | None = None
+        if self.header and self.header[-1].kind is _Kind.HEAD:
+            desc = self.header.pop()
+        cur = self.cur
+        if desc is None and not self.header and cur is not None and self._photo_text(cur):
+            # the untitled text just before the credit was the photo's caption
+            cur.photo = True
+            cur.byline = cur.byline or names
+            cur.end = line.end
+            cur.kind = BlockKind.ARTICLE if self._tells_news(cur) else BlockKind.CAPTION
+            self._close()
+            return i + 1
+        first = desc or start_line
+        caption = _Draft(
+            BlockKind.CAPTION,
+            first.start,
+            line.end,
+            first.content_start,
+            line.end,
+            byline=names,
+            photo=True,
+        )
+        self.blocks.append(caption)
+        if cur is not None:
+            cur.after_credit = True
+        return i + 1
+
+    def _on_body(self, i: int, line: _Line) -> int:
+        cur = self.cur
+        if self.header:
+            self._close()
+            self._open(line, self.header)
+            self.header = []
+        elif (
+            line.kind is _Kind.LEAD
+            or cur is None
+            or self.hard_closed
+            or cur.photo
+            or (cur.after_credit and self._photo_news_follows(i, cur))
+        ):
+            self._close()
+            self._open(line, [])
+        else:
+            self._extend_body(line)
+        self.hard_closed = False
+        return i + 1
+
+    def _on_other(self, i: int, line: _Line) -> int:
+        """Index, URL, section tag or TOC marker lines: non-article blocks that end articles."""
+        self._close()
+        if line.kind is _Kind.TOC:
+            self.toc_seen = True
+            self.header.append(line)
+            return i + 1
+        j = i
+        kinds = {_Kind.INDEX} if line.kind is _Kind.INDEX else {line.kind}
+        while j + 1 < len(self.lines) and self.lines[j + 1].kind in kinds:
+            j += 1
+        last = self.lines[j]
+        first = line
+        if line.kind is _Kind.INDEX and self.header:
+            # headlines with no body before a page index: a table of contents
+            first = self.header[0]
+            self.header = []
+        else:
+            self._flush_header()
+        kind = BlockKind.INDEX if line.kind is _Kind.INDEX else BlockKind.OTHER
+        title = "本期导读" if first.kind in (_Kind.HEAD, _Kind.TOC) and self.toc_seen else None
+        self.blocks.append(
+            _Draft(kind, first.start, last.end, first.content_start, last.end, title=title)
+        )
+        self.hard_closed = True
+        return j + 1
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _open(self, line: _Line, header: list[_Line]) -> None:
+        start = header[0].start if header else line.start
+        draft = _Draft(BlockKind.ARTICLE, start, line.end, line.content_start, line.end)
+        heads = [h for h in header if h.kind in (_Kind.HEAD, _Kind.HEADING)]
+        bylines = [h for h in header if h.kind is _Kind.BYLINE]
+        if bylines:
+            draft.byline = " ".join(n for b in bylines if (n := self._names(b))) or None
+        self._choose_title(draft, heads)
+        if line.kind is _Kind.LEAD:
+            draft.led = True
+            cut = _lead_end(line.text)
+            names = self._lead_names(line.content_start, line.content_start + cut)
+            draft.byline = draft.byline or names
+            draft.body_start = line.content_start + cut
+        draft.last_line = line.text
+        draft.lines = 1
+        self._check_trailing(draft, line)
+        self.cur = draft
+
+    def _extend_body(self, line: _Line) -> None:
+        cur = self.cur
+        assert cur is not None
+        cur.body_end = line.end
+        cur.end = line.end
+        cur.last_line = line.text
+        cur.lines += 1
+        cur.after_credit = False
+        self._check_trailing(cur, line)
+
+    def _check_trailing(self, draft: _Draft, line: _Line) -> None:
+        m = _TRAILING_NAMES.search(line.text)
+        if m and (names := split_names(m.group(1))) is not None:
+            draft.byline = draft.byline or " ".join(names)
+            draft.closed = True
+
+    def _choose_title(self, draft: _Draft, heads: list[_Line]) -> None:
+        if not heads:
+            return
+        if any(h.toc or h.listed for h in heads) or (
+            len(heads) >= 3 and all(h.kind is _Kind.HEAD for h in heads)
+        ):
+            self.pool.extend(h.text for h in heads if h.text)
+            return
+        md = [h for h in heads if h.kind is _Kind.HEADING]
+        if md:
+            best = min(md, key=lambda h: h.level)
+            draft.title, draft.md_level = best.text, best.level
+            return
+        subtitles = [h for h in heads if h.text.startswith(("—", "-"))]
+        mains = [h for h in heads if h not in subtitles] or heads
+        draft.title = max(mains, key=lambda h: len(h.text)).text
+
+    def _flush_header(self) -> None:
+        """Headlines that never got a body: a TOC-like list (other matter)."""
+        if not self.header:
+            return
+        first, last = self.header[0], self.header[-1]
+        title = "本期导读" if self.toc_seen and len(self.header) > 1 else None
+        self.blocks.append(
+            _Draft(
+                BlockKind.OTHER, first.start, last.end, first.content_start, last.end, title=title
+            )
+        )
+        self.header = []
+
+    def _photo_text(self, cur: _Draft) -> bool:
+        return cur.title is None and not cur.led and not cur.closed and not cur.photo
+
+    def _tells_news(self, cur: _Draft) -> bool:
+        body = _squash(self.doc.text[cur.body_start : cur.body_end])
+        return len(body) >= _CAPTION_ARTICLE_MIN and bool(_SENTENCE_END.search(body))
+
+    def _photo_news_follows(self, i: int, cur: _Draft) -> bool:
+        """After a standalone credit: does line ``i`` start a photo news item of its own?"""
+        if not ends_paragraph(cur.last_line):
+            return False  # the article's sentence goes on after the photo
+        paragraphs: list[_Line] = []
+        j = i
+        while j < len(self.lines) and self.lines[j].kind in (_Kind.BODY, _Kind.LEAD):
+            paragraphs.append(self.lines[j])
+            j += 1
+        if any("图为" in p.text for p in paragraphs):
+            return True
+        return len(paragraphs) == 1 and bool(_DATE_START.match(paragraphs[0].text))
+
+    def _original(self, start: int, end: int) -> str:
+        o_start, o_end = self.doc.to_original(start, end)
+        return self.doc.original[o_start:o_end]
+
+    def _names(self, line: _Line) -> str | None:
+        original = self._original(line.content_start, line.end).strip()
+        original = _BYLINE_MARK.sub("", original, count=1)
+        m = _BYLINE_ROLE.match(original)
+        if m:
+            original = original[m.end() :]
+        names = split_names(original)
+        if names:
+            return " ".join(names)
+        squashed = _squash(original)
+        return squashed or None
+
+    def _credit_names(self, start: int, end: int) -> str | None:
+        original = self._original(start, end)
+        m = re.search(
+            r"(?:记者|摄影)[ \t\u3000\n]*(.+?)[ \t\u3000]*/?[ \t\u3000]*摄", original, re.S
+        )
+        if not m:
+            return None
+        names = [n for n in re.split(r"[\s、，,]+", m.group(1)) if n]
+        return " ".join(names) or None
+
+    def _lead_names(self, start: int, end: int) -> str | None:
+        original = self._original(start, end)
+        inner = re.findall(r"[（(]([^）)]*)[）)]", original)
+        names: list[str] = []
+        for part in inner:
+            if re.search(r"上接|下转|版", part):
+                continue
+            cleaned = _LEAD_ROLE.sub(" ", part)
+            names.extend(n for n in re.split(r"[\s、，,]+", cleaned) if n)
+        return " ".join(names) or None
+
+    # --- output -------------------------------------------------------------------------------
+
+    def _finish(self) -> list[Block]:
+        drafts = sorted(self.blocks, key=lambda d: (d.start, d.end))
+        self._assign_pool(drafts)
+        blocks: list[Block] = []
+        text = self.doc.text
+        for n, d in enumerate(drafts, 1):
+            body_start, body_end = d.body_start, max(d.body_start, d.body_end)
+            if d.kind is BlockKind.ARTICLE:
+                body_end = self._trim_tail(body_start, body_end)
+            while body_start < body_end and text[body_start] in _HS + "\n":
+                body_start += 1
+            while body_end > body_start and text[body_end - 1] in _HS + "\n":
+                body_end -= 1
+            span = self.doc.to_original(d.start, max(d.start, d.end))
+            blocks.append(
+                Block(
+                    id=f"a{n}",
+                    kind=d.kind,
+                    title=d.title,
+                    byline=d.byline,
+                    text=text[body_start:body_end],
+                    span=span,
+                    norm_span=(body_start, body_end),
+                )
+            )
+        return blocks
+
+    def _trim_tail(self, start: int, end: int) -> int:
+        """Drop trailing author names and (来源：…) from the article's last line."""
+        text = self.doc.text
+        line_start = text.rfind("\n", start, end) + 1
+        last = text[max(line_start, start) : end]
+        for _ in range(2):
+            m = _TRAILING_NAMES.search(last)
+            if m and split_names(m.group(1)) is not None:
+                last = last[: m.start()]
+                continue
+            m = _TRAILING_SOURCE.search(last.rstrip(_HS))
+            if m:
+                last = last[: m.start()]
+                continue
+            break
+        return max(line_start, start) + len(last.rstrip(_HS))
+
+    def _assign_pool(self, drafts: list[_Draft]) -> None:
+        """Give front-page list headlines to the untitled articles they describe best."""
+        if not self.pool:
+            return
+        untitled = [d for d in drafts if d.kind is BlockKind.ARTICLE and d.title is None]
+        scored: list[tuple[float, int, int]] = []
+        for hi, headline in enumerate(self.pool):
+            grams = _bigrams(headline)
+            if not grams:
+                continue
+            for di, d in enumerate(untitled):
+                body = self.doc.text[d.body_start : d.body_end]
+                score = len(grams & _bigrams(body)) / len(grams)
+                if score >= 0.3:
+                    scored.append((score, hi, di))
+        used_h: set[int] = set()
+        used_d: set[int] = set()
+        for _score, hi, di in sorted(scored, reverse=True):
+            if hi in used_h or di in used_d:
+                continue
+            untitled[di].title = self.pool[hi]
+            used_h.add(hi)
+            used_d.add(di)
+
+
+def _lead_end(s: str) -> int:
+    """Length of the lead opener at the start of ``s`` (0 when there is none)."""
+    m = _LEAD.match(s)
+    return m.end() if m else 0
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _bigrams(text: str) -> set[str]:
+    s = _squash(text)
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+_HANDLERS = {
+    _Kind.HEADING: _Segmenter._on_head,
+    _Kind.HEAD: _Segmenter._on_head,
+    _Kind.BYLINE: _Segmenter._on_byline,
+    _Kind.CREDIT_PREFIX: _Segmenter._on_credit,
+    _Kind.CREDIT: _Segmenter._on_credit,
+    _Kind.INDEX: _Segmenter._on_other,
+    _Kind.URL: _Segmenter._on_other,
+    _Kind.TAG: _Segmenter._on_other,
+    _Kind.TOC: _Segmenter._on_other,
+    _Kind.LEAD: _Segmenter._on_body,
+    _Kind.BODY: _Segmenter._on_body,
+}
+
+
+def segment(doc: Document) -> list[Block]:
+    """Split a normalised document into blocks (ids "a1", "a2"... in reading order)."""
+    if not doc.text.strip():
+        return []
+    return _Segmenter(doc).run()
+
+
+def segment_text(text: str) -> tuple[Document, list[Block]]:
+    """Normalise ``text`` and segment it: the convenience entry point."""
+    doc = normalize(text)
+    return doc, segment(doc)
