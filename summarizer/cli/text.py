@@ -1,11 +1,314 @@
-"""CLI commands: text (registered on the root app)."""
+"""CLI commands ``segment`` and ``eval`` (registered on the root app).
+
+``segment`` shows how issues split into blocks; ``eval`` scores the text pipeline against the
+gold annotations. Several issues: a bad one prints its one-line error and the others go on; exit
+1 when some failed, 2 when every issue was bad input.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Protocol
+
 import typer
 
-__all__ = ["register"]
+from ..errors import ExitCode, InputError, InputNotFoundError, SummarizerError
+from ..evaluation.gold import GoldIssue, load_gold_dir
+from ..evaluation.segmentation import SegScore, evaluate_segmentation, total_score
+from ..models import Block
+from ..normalize import Document
+from ..read import IssueText, read_issue
+from ..segment import segment_text
+
+__all__ = ["EVALUATORS", "EvalCase", "Evaluator", "register"]
+
+
+class SegmentFormat(StrEnum):
+    AUTO = "auto"
+    TABLE = "table"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+class EvalFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+def _err(message: str) -> None:
+    typer.echo(f"summarizer: {message}", err=True)
+
+
+def _block_dict(block: Block, source: str) -> dict[str, Any]:
+    data = block.model_dump(mode="json")
+    return {"source": source, **data}
+
+
+@dataclass(slots=True)
+class _Segmented:
+    issue: IssueText
+    doc: Document
+    blocks: list[Block]
+
+
+def _segment_all(issues: Sequence[str]) -> tuple[list[_Segmented], int, int]:
+    """Read and segment each issue; returns (results, failed, bad-input failures)."""
+    out: list[_Segmented] = []
+    failed = bad = 0
+    for source in issues:
+        try:
+            issue = read_issue(source if source == "-" else Path(source))
+            doc, blocks = segment_text(issue.text)
+        except InputError as e:
+            _err(f"error: {e}")
+            failed += 1
+            bad += 1
+            continue
+        except SummarizerError as e:
+            _err(f"error: {e}")
+            failed += 1
+            continue
+        out.append(_Segmented(issue, doc, blocks))
+    return out, failed, bad
+
+
+def _exit_code(ok: int, failed: int, bad: int) -> int:
+    if failed and not ok:
+        return int(ExitCode.BAD_INPUT if bad == failed else ExitCode.PARTIAL)
+    return int(ExitCode.PARTIAL if failed else ExitCode.OK)
+
+
+def _print_table(results: list[_Segmented]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    for r in results:
+        table = Table(title=f"{r.issue.path}: {len(r.blocks)} blocks", show_lines=False)
+        for col in ("id", "kind", "title", "byline", "chars", "span", "text"):
+            table.add_column(col, overflow="fold")
+        for b in r.blocks:
+            preview = b.text.replace("\n", " ⏎ ")
+            preview = preview if len(preview) <= 40 else preview[:38] + "…"
+            table.add_row(
+                b.id,
+                b.kind.value,
+                b.title or "",
+                b.byline or "",
+                str(len(b.text)),
+                f"{b.span[0]}-{b.span[1]}",
+                preview,
+            )
+        console.print(table)
+
+
+def segment_command(
+    issues: Annotated[
+        list[str], typer.Argument(help="Issue text files; '-' reads standard input.")
+    ],
+    fmt: Annotated[
+        SegmentFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table on a terminal, json when piped (one object per issue, an array for "
+            "several); jsonl = one block per line.",
+        ),
+    ] = SegmentFormat.AUTO,
+) -> None:
+    """Split issues into blocks (articles, captions, page indexes, other matter)."""
+    results, failed, bad = _segment_all(issues)
+    if fmt is SegmentFormat.AUTO:
+        fmt = SegmentFormat.TABLE if sys.stdout.isatty() else SegmentFormat.JSON
+    if fmt is SegmentFormat.TABLE:
+        _print_table(results)
+    elif fmt is SegmentFormat.JSONL:
+        for r in results:
+            for b in r.blocks:
+                sys.stdout.write(json.dumps(_block_dict(b, r.issue.path), ensure_ascii=False))
+                sys.stdout.write("\n")
+    else:
+        objects = [
+            {
+                "source": r.issue.path,
+                "chars": len(r.issue.text),
+                "blocks": [b.model_dump(mode="json") for b in r.blocks],
+            }
+            for r in results
+        ]
+        payload: Any = objects[0] if len(issues) == 1 and objects else objects
+        if results or len(issues) != 1:
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    raise typer.Exit(_exit_code(len(results), failed, bad))
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EvalCase:
+    """One corpus issue with its gold annotation and what the pipeline made of it."""
+
+    name: str
+    original: str
+    doc: Document
+    blocks: list[Block]
+    gold: GoldIssue
+
+
+class Evaluator(Protocol):
+    """Scores issues and formats the scores as one table (a row per issue, then TOTAL)."""
+
+    title: str
+    columns: tuple[str, ...]
+
+    def score(self, case: EvalCase) -> Any: ...
+
+    def total(self, scores: list[Any]) -> Any: ...
+
+    def row(self, score: Any) -> list[str]: ...
+
+    def as_json(self, score: Any) -> dict[str, Any]: ...
+
+
+class SegmentationEvaluator:
+    """Recall, merges, splits, title accuracy and non-article kinds per issue."""
+
+    title = "segmentation"
+    columns = (
+        "file",
+        "gold",
+        "found",
+        "recall",
+        "merges",
+        "splits",
+        "titles",
+        "kinds",
+        "predicted",
+        "spurious",
+    )
+
+    def score(self, case: EvalCase) -> SegScore:
+        return evaluate_segmentation(case.blocks, case.original, case.gold, name=case.name)
+
+    def total(self, scores: list[SegScore]) -> SegScore:
+        return total_score(scores)
+
+    def row(self, s: SegScore) -> list[str]:
+        return [
+            s.name,
+            str(s.gold_articles),
+            str(s.found),
+            f"{s.recall:.3f}",
+            str(s.merges),
+            str(s.splits),
+            f"{s.titles_right}/{s.titles_gold}",
+            f"{s.kinds_right}/{s.kinds_gold}",
+            str(s.articles_predicted),
+            str(s.spurious),
+        ]
+
+    def as_json(self, s: SegScore) -> dict[str, Any]:
+        return {
+            "file": s.name,
+            "gold_articles": s.gold_articles,
+            "found": s.found,
+            "recall": round(s.recall, 4),
+            "merges": s.merges,
+            "splits": s.splits,
+            "title_accuracy": round(s.title_accuracy, 4),
+            "titles": [s.titles_right, s.titles_gold],
+            "non_article_kinds": [s.kinds_right, s.kinds_gold],
+            "articles_predicted": s.articles_predicted,
+            "spurious": s.spurious,
+            "missing": list(s.missing),
+            "wrong_titles": list(s.wrong_titles),
+        }
+
+
+# The tables `summarizer eval` prints, in order.
+# TODO(metrics): append a MetricsEvaluator here once summarizer/evaluation/metrics.py provides
+# evaluate_metrics(...): it gets the same EvalCase (doc + blocks + gold, whose articles carry
+# the gold metrics) and prints the second table; nothing else in this command has to change.
+EVALUATORS: list[Callable[[], Evaluator]] = [SegmentationEvaluator]
+
+
+def _cases(gold_dir: Path, corpus_dir: Path) -> tuple[list[EvalCase], int]:
+    if not gold_dir.is_dir():
+        raise InputNotFoundError("the gold directory does not exist", source=str(gold_dir))
+    if not corpus_dir.is_dir():
+        raise InputNotFoundError("the corpus directory does not exist", source=str(corpus_dir))
+    try:
+        golds = load_gold_dir(gold_dir)
+    except (ValueError, OSError) as e:
+        raise InputError(f"cannot load the gold files: {e}", source=str(gold_dir)) from e
+    if not golds:
+        raise InputError("no gold *.json files", source=str(gold_dir))
+    cases: list[EvalCase] = []
+    failed = 0
+    for name, gold in sorted(golds.items()):
+        path = corpus_dir / name
+        try:
+            issue = read_issue(path)
+            doc, blocks = segment_text(issue.text)
+        except SummarizerError as e:
+            _err(f"error: {e}")
+            failed += 1
+            continue
+        cases.append(EvalCase(name, issue.text, doc, blocks, gold))
+    return cases, failed
+
+
+def eval_command(
+    corpus_dir: Annotated[Path, typer.Argument(help="Directory of issue texts.")],
+    gold: Annotated[
+        Path, typer.Option("--gold", "-g", help="Directory of gold *.json annotations.")
+    ],
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="table or json.")] = (
+        EvalFormat.TABLE
+    ),
+) -> None:
+    """Score the pipeline against gold annotations: one table per evaluator, per file + TOTAL."""
+    cases, failed = _cases(gold, corpus_dir)
+    report: dict[str, Any] = {}
+    tables = []
+    for factory in EVALUATORS:
+        evaluator = factory()
+        scores = [evaluator.score(c) for c in cases]
+        total = evaluator.total(scores)
+        report[evaluator.title] = {
+            "files": [evaluator.as_json(s) for s in scores],
+            "total": evaluator.as_json(total),
+        }
+        tables.append((evaluator, scores, total))
+    if fmt is EvalFormat.JSON:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(width=None if sys.stdout.isatty() else 140)
+        for evaluator, scores, total in tables:
+            table = Table(
+                title=evaluator.title,
+                caption="kinds = gold non-article blocks found in a non-article block",
+            )
+            for col in evaluator.columns:
+                table.add_column(col, no_wrap=True)
+            for s in scores:
+                table.add_row(*evaluator.row(s))
+            table.add_section()
+            table.add_row(*evaluator.row(total))
+            console.print(table)
+    raise typer.Exit(_exit_code(len(cases), failed, failed))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to app."""
+    app.command("segment")(segment_command)
+    app.command("eval")(eval_command)
