@@ -43,7 +43,9 @@ def make_metric(
         period=period,
         value=value,
         unit=unit,
-        normalized=NormalizedValue(value=value if norm_value is None else norm_value, unit=norm_unit),
+        normalized=NormalizedValue(
+            value=value if norm_value is None else norm_value, unit=norm_unit
+        ),
         kind=kind,
         quote=quote,
         span=(0, len(quote)),
@@ -112,7 +114,12 @@ def fake_summarize(issue: IssueText, issue_date: date | None) -> IssueSummary:
         ]
         arts.append(
             make_article(
-                f"a{n}", para[:12], para[:60], metrics=metrics, topics=["产业升级"], zones=["杭州高新区"]
+                f"a{n}",
+                para[:12],
+                para[:60],
+                metrics=metrics,
+                topics=["产业升级"],
+                zones=["杭州高新区"],
             )
         )
     summary = make_summary(issue.text, arts, path=issue.path, issue_date=issue_date)

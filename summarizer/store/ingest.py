@@ -129,7 +129,9 @@ _NUM = r"[0-9０-９〇○零一二三四五六七八九十]"
 _TEXT_DATE = re.compile(
     rf"((?:{_NUM}\s*){{4}})\s*年\s*((?:{_NUM}\s*){{1,3}})月\s*((?:{_NUM}\s*){{1,4}})\s*[日号]"
 )
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-_./]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
+_ISO_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})([-_./]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)"
+)
 _ISO_LOOSE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-./])(\d{1,2})\2(\d{1,2})(?!\d)")
 
 
@@ -394,7 +396,9 @@ def _record(
         IngestStatus.REPROCESSED: "ingested",
         IngestStatus.FAILED: "failed",
     }.get(item.status, "skipped")
-    conn.execute(f"UPDATE runs SET seen = seen + 1, {column} = {column} + 1 WHERE id = ?", (run_id,))
+    conn.execute(
+        f"UPDATE runs SET seen = seen + 1, {column} = {column} + 1 WHERE id = ?", (run_id,)
+    )
     if item.status is not IngestStatus.SKIPPED:
         conn.execute(
             "INSERT INTO run_items (run_id, path, sha256, status, error, usage) VALUES (?,?,?,?,?,?)",
@@ -440,10 +444,11 @@ def _ingest_one(
     issue_date, date_source = detect_issue_date(path, issue.text, explicit_date)
     try:
         summary = summarize(issue, issue_date)
-    except SummarizerError as e:
-        if isinstance(e, StoreError):
-            raise
-        item = IngestItem(shown, IngestStatus.FAILED, error=str(e))
+    except StoreError:
+        raise
+    except Exception as e:  # one bad issue (or an engine bug) must not stop the batch
+        detail = str(e) if isinstance(e, SummarizerError) else f"{type(e).__name__}: {e}"
+        item = IngestItem(shown, IngestStatus.FAILED, error=detail)
         with transaction(conn):
             _record(conn, run_id, item, issue.sha256, None)
         return item, None

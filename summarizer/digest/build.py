@@ -1,0 +1,517 @@
+"""Build a ``Digest`` from the store with a handful of indexed queries (no scan per section).
+
+Three queries fetch the selected issues' articles, their index terms and their metrics (each
+through the ``issue_id`` indexes); everything else (stories, ranking, sections, cross-issue metric
+groups, conflicts, the zone/company index, the chart) is computed in memory in one pass each.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from ..errors import ConfigError, SummarizerError
+from ..store.db import wrap_error
+from ..store.queries import IssueRow, select_issues
+from .model import (
+    ChartBar,
+    Digest,
+    DigestStory,
+    IndexEntry,
+    IssueRef,
+    MetricGroup,
+    MetricReport,
+    SourceRef,
+    TopicSection,
+)
+
+__all__ = ["NO_TOPIC", "OverviewWriter", "build_digest", "story_key"]
+
+NO_TOPIC = "其他"
+OverviewWriter = Callable[[Digest], tuple[list[str], list[str]]]
+"""Writes the overview of a built digest: returns (sentences, removed-number violations)."""
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+# Growth indicators the chart prefers, best first.
+_CHART_PREFERENCE = ("增加值", "生产总值", "营业收入", "产值", "收入")
+
+
+def story_key(title: str) -> str:
+    """Headlines that differ only in spacing or punctuation are the same story."""
+    return _PUNCT.sub("", title).lower()
+
+
+@dataclass(slots=True)
+class _Article:
+    id: int
+    issue_id: int
+    key: str
+    title: str
+    summary: str
+    chars: int
+    metric_count: int
+    order: int  # chronological rank of its issue
+    topics: list[str] = field(default_factory=list)
+    zones: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    metric_keys: set[tuple[object, ...]] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Story:
+    articles: list[_Article]
+    score: float = 0.0
+    density: float = 0.0
+    salience: float = 0.0
+    novelty: float = 0.0
+
+
+def _ids_param(issues: list[IssueRow]) -> str:
+    return json.dumps([i.id for i in issues])
+
+
+_IN_SELECTION = "IN (SELECT value FROM json_each(?))"
+
+
+def build_digest(
+    conn: sqlite3.Connection,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    last: int | None = None,
+    overview_writer: OverviewWriter | None = None,
+    front_size: int = 8,
+    per_topic: int = 8,
+    max_metric_rows: int = 60,
+    max_conflicts: int = 40,
+    max_index_links: int = 6,
+    max_index_entries: int = 60,
+    chart_bars: int = 12,
+    now: datetime | None = None,
+) -> Digest:
+    """The digest of the issues in ``since``..``until`` (or the ``last`` N, or all)."""
+    try:
+        return _build(
+            conn,
+            since=since,
+            until=until,
+            last=last,
+            overview_writer=overview_writer,
+            front_size=front_size,
+            per_topic=per_topic,
+            max_metric_rows=max_metric_rows,
+            max_conflicts=max_conflicts,
+            max_index_links=max_index_links,
+            max_index_entries=max_index_entries,
+            chart_bars=chart_bars,
+            now=now,
+        )
+    except sqlite3.Error as e:
+        raise wrap_error(e, "<store>", "cannot read the database") from e
+
+
+def _build(
+    conn: sqlite3.Connection,
+    *,
+    since: date | None,
+    until: date | None,
+    last: int | None,
+    overview_writer: OverviewWriter | None,
+    front_size: int,
+    per_topic: int,
+    max_metric_rows: int,
+    max_conflicts: int,
+    max_index_links: int,
+    max_index_entries: int,
+    chart_bars: int,
+    now: datetime | None,
+) -> Digest:
+    issues = select_issues(conn, since=since, until=until, last=last)
+    digest = Digest(
+        generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        since=since.isoformat() if since else (issues[0].issue_date if issues else None),
+        until=until.isoformat() if until else (issues[-1].issue_date if issues else None),
+    )
+    if not issues:
+        digest.overview = ["所选范围内没有已入库的期次。 No stored issue falls in this range."]
+        return digest
+    order = {row.id: n for n, row in enumerate(issues)}  # select_issues is oldest first
+    by_issue = {row.id: row for row in issues}
+    ids = _ids_param(issues)
+
+    arts: dict[int, _Article] = {}
+    for r in conn.execute(
+        "SELECT id, issue_id, article_key, COALESCE(NULLIF(title, ''), headline) AS title,"
+        " summary, chars, metric_count FROM articles"
+        f" WHERE issue_id {_IN_SELECTION} AND kind = 'article'",
+        (ids,),
+    ):
+        arts[r[0]] = _Article(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5], r[6], order[r[1]])
+    for article_id, kind, name in conn.execute(
+        f"SELECT article_id, kind, name FROM article_terms WHERE issue_id {_IN_SELECTION}"
+        " AND kind IN ('topic', 'zone', 'company')",
+        (ids,),
+    ):
+        art = arts.get(article_id)
+        if art is not None:
+            {"topic": art.topics, "zone": art.zones, "company": art.companies}[kind].append(name)
+
+    metric_rows = conn.execute(
+        "SELECT m.article_id, m.issue_id, a.article_key, m.canonical_subject, m.indicator,"
+        " m.period, m.period_start, m.period_end, m.value, m.unit, m.norm_value, m.norm_unit,"
+        " m.kind, m.qualifier, m.quote FROM metrics m JOIN articles a ON a.id = m.article_id"
+        f" WHERE m.issue_id {_IN_SELECTION} ORDER BY m.issue_id, m.span_start",
+        (ids,),
+    ).fetchall()
+
+    def ref(issue_id: int, article_key: str) -> SourceRef:
+        row = by_issue[issue_id]
+        return SourceRef(
+            issue_id=issue_id,
+            issue=row.name,
+            issue_date=row.issue_date,
+            article_id=article_key,
+            path=row.path,
+        )
+
+    digest.issues = [
+        IssueRef(id=i.id, name=i.name, path=i.path, issue_date=i.issue_date) for i in issues
+    ]
+    counts_a: dict[int, int] = defaultdict(int)
+    for a in arts.values():
+        counts_a[a.issue_id] += 1
+    counts_m: dict[int, int] = defaultdict(int)
+    for m in metric_rows:
+        counts_m[m[1]] += 1
+    for iref in digest.issues:
+        iref.articles, iref.metrics = counts_a[iref.id], counts_m[iref.id]
+    digest.article_count = len(arts)
+    digest.metric_count = len(metric_rows)
+
+    groups = _metric_groups(metric_rows, by_issue, order, arts, ref)
+    stories = _stories(arts)
+    _rank(stories, groups)
+    ranked = sorted(stories, key=lambda s: (-s.score, -s.articles[0].order, s.articles[0].id))
+
+    def story(s: _Story) -> DigestStory:
+        return _story_model(conn, s, ref)
+
+    front = ranked[:front_size]
+    digest.front = [story(s) for s in front]
+    digest.sections = _sections(ranked[front_size:], per_topic, story)
+    shown, conflicts, total = _group_models(groups, max_metric_rows, ref)
+    digest.metric_groups, digest.metric_groups_total = shown, total
+    digest.conflicts = conflicts[:max_conflicts]
+    digest.zones = _index(ranked, "zones", max_index_entries, max_index_links, ref)
+    digest.companies = _index(ranked, "companies", max_index_entries, max_index_links, ref)
+    digest.chart = _chart(groups, chart_bars, ref)
+    digest.overview = _extractive_overview(digest)
+    if overview_writer is not None:
+        try:
+            sentences, violations = overview_writer(digest)
+        except SummarizerError as e:  # an LLM outage must not cost the whole digest
+            digest.overview_error = str(e)
+        else:
+            if sentences:
+                digest.overview, digest.overview_kind = sentences, "llm"
+            digest.overview_violations = violations
+    return digest
+
+
+# ---------------------------------------------------------------- metrics
+
+
+@dataclass(slots=True)
+class _Group:
+    subject: str | None
+    indicator: str | None
+    period: str | None
+    kind: str
+    unit: str
+    # distinct normalised value -> (row, sources (issue_id, article_key))
+    values: dict[float, tuple[sqlite3.Row, list[tuple[int, str]]]] = field(default_factory=dict)
+    first_order: int = 0
+    last_order: int = 0
+    change: _Group | None = None
+    consumed: bool = False
+
+    @property
+    def sources(self) -> int:
+        return sum(len(v[1]) for v in self.values.values())
+
+
+def _period_key(row: sqlite3.Row, issue: IssueRow) -> tuple[str, str | None]:
+    """(grouping key, shown period): relative periods (今年一季度) get the issue's year."""
+    period = row["period"]
+    if row["period_start"]:
+        return f"{row['period_start']}..{row['period_end']}", period
+    year = issue.issue_date[:4] if issue.issue_date else None
+    if period and year and not re.search(r"(19|20)\d\d", period):
+        return f"{period}|{year}", f"{period}（{year}）"
+    return f"{period or ''}|{year or issue.id}", period
+
+
+def _metric_groups(
+    rows: list[sqlite3.Row],
+    by_issue: dict[int, IssueRow],
+    order: dict[int, int],
+    arts: dict[int, _Article],
+    ref: Callable[[int, str], SourceRef],
+) -> list[_Group]:
+    groups: dict[tuple[object, ...], _Group] = {}
+    for n, r in enumerate(rows):
+        issue = by_issue[r["issue_id"]]
+        pkey, shown_period = _period_key(r, issue)
+        subject, indicator = r["canonical_subject"], r["indicator"]
+        if subject and indicator:
+            key: tuple[object, ...] = (subject, indicator, pkey, r["kind"], r["norm_unit"])
+        else:  # without subject or indicator a number cannot be compared across issues
+            key = ("#", n)
+        g = groups.get(key)
+        o = order[r["issue_id"]]
+        if g is None:
+            g = groups[key] = _Group(
+                subject, indicator, shown_period, r["kind"], r["norm_unit"], first_order=o
+            )
+        g.last_order = max(g.last_order, o)
+        value = round(float(r["norm_value"]), 6)
+        entry = g.values.setdefault(value, (r, []))
+        src = (r["issue_id"], r["article_key"])
+        if src not in entry[1]:
+            entry[1].append(src)
+        art = arts.get(r["article_id"])
+        if art is not None and key[0] != "#":
+            art.metric_keys.add(key)
+    result = list(groups.values())
+    # Pair a level with its growth rate (规模以上工业增加值 + 规模以上工业增加值同比增长).
+    rates: dict[tuple[object, ...], list[_Group]] = defaultdict(list)
+    for g in result:
+        if g.kind == "change_rate" and g.subject and g.indicator:
+            rates[(g.subject, g.period)].append(g)
+    for g in result:
+        if g.kind != "level" or not g.subject or not g.indicator:
+            continue
+        for rate in rates.get((g.subject, g.period), []):
+            if not rate.consumed and rate.indicator and rate.indicator.startswith(g.indicator):
+                g.change, rate.consumed = rate, True
+                break
+    return result
+
+
+def _report(
+    value: float,
+    entry: tuple[sqlite3.Row, list[tuple[int, str]]],
+    ref: Callable[[int, str], SourceRef],
+) -> MetricReport:
+    row, sources = entry
+    return MetricReport(
+        value=row["value"],
+        unit=row["unit"],
+        normalized_value=value,
+        normalized_unit=row["norm_unit"],
+        qualifier=row["qualifier"],
+        quote=row["quote"],
+        sources=[ref(i, k) for i, k in sources],
+    )
+
+
+def _group_model(g: _Group, ref: Callable[[int, str], SourceRef]) -> MetricGroup:
+    change = None
+    if g.change is not None:
+        value, entry = next(iter(g.change.values.items()))
+        change = _report(value, entry, ref)
+    return MetricGroup(
+        subject=g.subject,
+        indicator=g.indicator,
+        period=g.period,
+        kind=g.kind,
+        reports=[_report(v, e, ref) for v, e in g.values.items()],
+        change=change,
+    )
+
+
+def _group_models(
+    groups: list[_Group], limit: int, ref: Callable[[int, str], SourceRef]
+) -> tuple[list[MetricGroup], list[MetricGroup], int]:
+    visible = [g for g in groups if not g.consumed]
+    conflicts = [g for g in visible if len(g.values) > 1]
+    conflicts.sort(key=lambda g: (g.subject or "", g.indicator or "", g.period or ""))
+    ranked = sorted(
+        visible,
+        key=lambda g: (
+            len(g.values) <= 1,
+            g.subject is None,
+            -g.sources,
+            -(g.change is not None),
+            -g.last_order,
+        ),
+    )
+    return (
+        [_group_model(g, ref) for g in ranked[:limit]],
+        [_group_model(g, ref) for g in conflicts],
+        len(visible),
+    )
+
+
+def _chart(
+    groups: list[_Group], limit: int, ref: Callable[[int, str], SourceRef]
+) -> list[ChartBar]:
+    """Per zone, its most telling growth rate (value added first), newest report."""
+    from ..gazetteer import canonical_zone
+
+    best: dict[str, tuple[tuple[int, int], ChartBar]] = {}
+    for g in groups:
+        if g.kind != "change_rate" or not g.subject or not g.indicator:
+            continue
+        try:
+            if canonical_zone(g.subject) != g.subject:
+                continue
+        except ConfigError:  # no gazetteer data: no chart rather than no digest
+            return []
+        pref = next(
+            (n for n, word in enumerate(_CHART_PREFERENCE) if word in g.indicator),
+            len(_CHART_PREFERENCE),
+        )
+        value, (_row, sources) = next(iter(g.values.items()))
+        rank = (pref, -g.last_order)
+        bar = ChartBar(
+            zone=g.subject,
+            indicator=g.indicator,
+            period=g.period,
+            value=value,
+            source=ref(*sources[0]),
+        )
+        if g.subject not in best or rank < best[g.subject][0]:
+            best[g.subject] = (rank, bar)
+    bars = [b for _, b in best.values()]
+    bars.sort(key=lambda b: -b.value)
+    return bars[:limit]
+
+
+# ---------------------------------------------------------------- stories
+
+
+def _stories(arts: dict[int, _Article]) -> list[_Story]:
+    clusters: dict[str, list[_Article]] = {}
+    for art in sorted(arts.values(), key=lambda a: (a.order, a.id)):
+        key = story_key(art.title) or story_key(art.summary[:40]) or f"#{art.id}"
+        clusters.setdefault(key, []).append(art)
+    return [_Story(articles) for articles in clusters.values()]
+
+
+def _rank(stories: list[_Story], groups: list[_Group]) -> None:
+    """Score = metric density + salience + novelty (each in [0, 1]); order plays no part."""
+    first_reporter: dict[tuple[object, ...], tuple[int, int]] = {}
+    for s in stories:
+        lead = s.articles[0]
+        for key in lead.metric_keys:
+            mark = (lead.order, lead.id)
+            if key not in first_reporter or mark < first_reporter[key]:
+                first_reporter[key] = mark
+    for s in stories:
+        lead = s.articles[0]
+        chars = max(lead.chars, 300)
+        per_k = lead.metric_count * 1000 / chars
+        s.density = 0.6 * min(1.0, per_k / 8) + 0.4 * min(
+            1.0, math.log1p(lead.metric_count) / math.log1p(12)
+        )
+        zones = {z for a in s.articles for z in a.zones}
+        companies = {c for a in s.articles for c in a.companies}
+        s.salience = (
+            0.2 * bool(lead.title)
+            + 0.3 * min(1.0, lead.chars / 1500)
+            + 0.3 * min(1.0, (len(zones) + len(companies)) / 4)
+            + 0.2 * min(1.0, (len({a.issue_id for a in s.articles}) - 1) / 3)
+        )
+        if lead.metric_keys:
+            mark = (lead.order, lead.id)
+            firsts = sum(1 for k in lead.metric_keys if first_reporter.get(k) == mark)
+            s.novelty = firsts / len(lead.metric_keys)
+        else:
+            s.novelty = 0.5
+        s.score = round(0.45 * s.density + 0.3 * s.salience + 0.25 * s.novelty, 4)
+
+
+def _story_model(
+    conn: sqlite3.Connection, s: _Story, ref: Callable[[int, str], SourceRef]
+) -> DigestStory:
+    lead = s.articles[0]
+    row = conn.execute("SELECT key_points FROM articles WHERE id = ?", (lead.id,)).fetchone()
+    key_points = json.loads(row[0]) if row and row[0] else []
+    return DigestStory(
+        title=lead.title,
+        summary=lead.summary,
+        key_points=key_points,
+        topics=list(dict.fromkeys(t for a in s.articles for t in a.topics)),
+        zones=list(dict.fromkeys(z for a in s.articles for z in a.zones)),
+        companies=list(dict.fromkeys(c for a in s.articles for c in a.companies)),
+        metric_count=lead.metric_count,
+        score=s.score,
+        density=round(s.density, 3),
+        salience=round(s.salience, 3),
+        novelty=round(s.novelty, 3),
+        sources=[ref(a.issue_id, a.key) for a in s.articles],
+    )
+
+
+def _sections(
+    stories: list[_Story], per_topic: int, make: Callable[[_Story], DigestStory]
+) -> list[TopicSection]:
+    by_topic: dict[str, list[_Story]] = defaultdict(list)
+    for s in stories:  # already ranked
+        topics = list(dict.fromkeys(t for a in s.articles for t in a.topics)) or [NO_TOPIC]
+        by_topic[topics[0]].append(s)  # a story goes under its first topic only
+    ordered = sorted(by_topic.items(), key=lambda kv: (kv[0] == NO_TOPIC, -len(kv[1]), kv[0]))
+    return [
+        TopicSection(
+            topic=t, stories=[make(s) for s in ss[:per_topic]], more=max(0, len(ss) - per_topic)
+        )
+        for t, ss in ordered
+    ]
+
+
+def _index(
+    stories: list[_Story],
+    attr: str,
+    max_entries: int,
+    max_links: int,
+    ref: Callable[[int, str], SourceRef],
+) -> list[IndexEntry]:
+    found: dict[str, list[_Story]] = defaultdict(list)
+    for s in stories:
+        for name in dict.fromkeys(n for a in s.articles for n in getattr(a, attr)):
+            found[name].append(s)
+    ordered = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:max_entries]
+    return [
+        IndexEntry(
+            name=name,
+            stories=[
+                (s.articles[0].title, ref(s.articles[0].issue_id, s.articles[0].key))
+                for s in ss[:max_links]
+            ],
+            more=max(0, len(ss) - max_links),
+        )
+        for name, ss in ordered
+    ]
+
+
+def _first_sentence(text: str) -> str:
+    m = re.search(r"^.+?[。！？!?]", text.strip())
+    return m.group(0) if m else text.strip()
+
+
+def _extractive_overview(d: Digest) -> list[str]:
+    """Facts about the selection, then the lead sentence of the top stories (verbatim)."""
+    span = f"{d.since or '?'} – {d.until or '?'}"
+    out = [
+        f"本摘要收录 {len(d.issues)} 期（{span}），{d.article_count} 篇文章，"
+        f"{d.metric_count} 项指标；{len(d.conflicts)} 组指标数值互相矛盾。"
+    ]
+    out += [_first_sentence(s.summary) for s in d.front[:3] if s.summary]
+    return out

@@ -1,0 +1,219 @@
+"""The SQLite store: migrations, corrupt/foreign/read-only files, search, metric queries."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from store_factory import fake_summarize, make_article, make_metric, make_summary
+
+from summarizer.errors import InputError, StoreError
+from summarizer.models import MetricKind, NormalizedUnit
+from summarizer.store import connect, ingest, metric_rows, metrics_csv, search, transaction
+from summarizer.store.db import APPLICATION_ID, SCHEMA_VERSION
+from summarizer.store.ingest import write_issue
+
+
+def _store_one(conn: sqlite3.Connection, summary, when: date | None = None) -> int:  # type: ignore[no-untyped-def]
+    with transaction(conn):
+        return write_issue(
+            conn, summary, path=summary.source.path, issue_date=when, date_source=None
+        )
+
+
+def test_new_database_is_migrated_and_tagged(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "sub" / "s.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"issues", "articles", "metrics", "runs", "articles_fts", "metrics_fts"} <= tables
+    conn.close()
+    # Reopening does not migrate twice.
+    assert connect(tmp_path / "sub" / "s.db").execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_corrupt_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    junk = b"this is not a database at all\n" * 100
+    db.write_bytes(junk)
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        connect(db)
+    assert db.read_bytes() == junk
+
+
+def test_damaged_sqlite_pages_give_a_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    conn = connect(db)
+    conn.close()
+    data = bytearray(db.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page after the header
+    db.write_bytes(bytes(data))
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match=r"corrupt|not a database"):
+        connect(db)
+    assert db.read_bytes() == before
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "other.db"
+    other = sqlite3.connect(db)
+    other.execute("CREATE TABLE notes (x)")
+    other.commit()
+    other.close()
+    with pytest.raises(StoreError, match="did not create"):
+        connect(db)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    connect(db).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer"):
+        connect(db)
+
+
+_RO_CHECK = """
+import sys
+from summarizer.errors import StoreError
+from summarizer.store import connect, ingest
+db = sys.argv[1]
+ro = connect(db, readonly=True)
+print("rows", ro.execute("SELECT count(*) FROM issues").fetchone()[0])
+try:
+    ingest(connect(db), [], lambda i, d: None)
+except StoreError as e:
+    print("error", e)
+try:
+    connect(sys.argv[2])
+except StoreError as e:
+    print("newdb", e)
+"""
+
+
+def _as_unprivileged(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run the check as ``nobody`` when we are root (root ignores file permissions)."""
+    demote = None
+    if os.geteuid() == 0:
+
+        def demote() -> None:
+            os.setgid(65534)
+            os.setuid(65534)
+
+    env = {**os.environ, "HOME": "/tmp"}
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", _RO_CHECK, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            preexec_fn=demote,
+            check=False,
+            timeout=60,
+        )
+    except PermissionError:
+        pytest.skip("running as root and 'nobody' cannot run this Python: permissions untestable")
+
+
+def test_read_only_database_can_be_read_not_written() -> None:
+    base = Path(tempfile.mkdtemp(prefix="summarizer-ro-"))
+    try:
+        db = base / "s.db"
+        conn = connect(db)
+        _store_one(conn, make_summary("x", [make_article("a1", "标题一二三", "摘要内容")]))
+        conn.close()
+        locked = base / "locked"
+        locked.mkdir()
+        db.chmod(0o444)
+        locked.chmod(0o555)
+        base.chmod(0o555)
+        before = db.read_bytes()
+        proc = _as_unprivileged([str(db), str(locked / "new.db")])
+        assert "rows 1" in proc.stdout, proc.stderr
+        assert "error" in proc.stdout and "read-only" in proc.stdout
+        assert "newdb" in proc.stdout
+        assert "Traceback" not in proc.stderr
+        assert db.read_bytes() == before
+    finally:
+        base.chmod(0o755)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_missing_database_in_read_mode(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="ingest"):
+        connect(tmp_path / "none.db", readonly=True)
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.fixture
+def filled(tmp_path: Path) -> sqlite3.Connection:
+    conn = connect(tmp_path / "s.db")
+    a1 = make_article(
+        "a1",
+        "杭州高新区一季度工业增加值增长",
+        "杭州高新区（滨江）规上工业增加值同比增长7.1%，融资环境改善。",
+        metrics=[make_metric("杭州高新区(滨江)", "规上工业增加值同比增长", 7.1)],
+    )
+    a2 = make_article(
+        "a2",
+        "小微企业融资新政",
+        "八部门联合发文支持小微企业融资。",
+        metrics=[
+            make_metric(
+                "孝感高新区",
+                "工业投资",
+                12.5,
+                "亿元",
+                kind=MetricKind.LEVEL,
+                norm_unit=NormalizedUnit.CNY,
+                norm_value=1.25e9,
+            )
+        ],
+    )
+    _store_one(conn, make_summary("one", [a1, a2]), date(2025, 6, 18))
+    return conn
+
+
+def test_search_long_terms_use_the_index(filled: sqlite3.Connection) -> None:
+    hits = search(filled, "杭州高新区")
+    assert {h.kind.value for h in hits} == {"article", "metric"}
+    assert all("杭州高新区" in h.title + h.text for h in hits)
+    assert search(filled, "不存在的词语") == []
+
+
+def test_search_two_char_term_falls_back_to_like(filled: sqlite3.Connection) -> None:
+    hits = [h for h in search(filled, "融资") if h.kind.value == "article"]
+    assert {h.article_id for h in hits} == {"a1", "a2"}
+    # Mixed: a short term narrows the indexed match.
+    both = search(filled, "杭州高新区 融资")
+    assert {h.article_id for h in both if h.kind.value == "article"} == {"a1"}
+
+
+def test_search_query_with_fts_syntax_is_literal(filled: sqlite3.Connection) -> None:
+    assert search(filled, '"杭州 OR NEAR(') == []
+    with pytest.raises(InputError):
+        search(filled, "   ")
+
+
+def test_metric_rows_match_aliases_and_indicator_substrings(filled: sqlite3.Connection) -> None:
+    rows = metric_rows(filled, subject="杭州高新区", indicator="增加值")
+    assert [(r.subject, r.value, r.article_id) for r in rows] == [("杭州高新区(滨江)", 7.1, "a1")]
+    assert metric_rows(filled, subject="杭州高新区", indicator="投资") == []
+    csv_text = metrics_csv(metric_rows(filled, subject="孝感"))
+    lines = csv_text.strip().split("\n")
+    assert lines[0].startswith("issue_date,issue,article_id")
+    assert len(lines) == 2 and "1250000000.0" in lines[1] and "2025-06-18" in lines[1]
+
+
+def test_writing_through_a_read_only_handle_is_a_store_error(tmp_path: Path) -> None:
+    """What a read-only file gives every user but root (whom permissions do not stop)."""
+    db = tmp_path / "s.db"
+    connect(db).close()
+    ro = connect(db, readonly=True)
+    with pytest.raises(StoreError, match="read-only"):
+        ingest(ro, [], fake_summarize)
