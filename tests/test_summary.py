@@ -118,9 +118,15 @@ def test_headline_from_the_lead_when_the_title_is_missing() -> None:
 def test_compress_headline_drops_the_dateline() -> None:
     lead = "5月20日，以“赋能可持续未来”为主题的第29届世界燃气大会在北京国家会议中心举行，这是世界燃气大会首次在中国举行。"
     head = compress_headline(lead)
-    assert head.startswith("以“赋能可持续未来”")
+    # The date and the "以…为主题的" modifier go; the event stays.
+    assert head == "第29届世界燃气大会在北京国家会议中心举行"
     assert head in lead
     assert not re.search(r"[，。]$", head)
+
+
+def test_compress_headline_skips_adverbial_stubs() -> None:
+    lead = "近期，园区4家企业获得国家外贸发展专项资金支持1368万元，为企业发展注入了新的活力。"
+    assert compress_headline(lead) == "园区4家企业获得国家外贸发展专项资金支持1368万元"
 
 
 def test_topics_and_entities_are_filled() -> None:

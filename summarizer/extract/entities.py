@@ -118,6 +118,8 @@ _ORG_SUFFIXES = (
     "署",
     "司",
 )
+# Token endings that look like a suffix but are not institutions (子公司 ends in 司, 新格局 in 局).
+_NOT_ORG_TAILS = ("公司", "格局", "布局", "开局", "破局", "结局", "大局", "干部", "全部", "内部")
 _ONE_CHAR_SUFFIXES = frozenset(s for s in _ORG_SUFFIXES if len(s) == 1)
 _COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团")
 # Words that end with a suffix but are not institutions.
@@ -132,10 +134,13 @@ _STOP = wordset(
     "牵头 根据 通过 其中 目前 截至 今年 去年 由于 随着 作为 成为 包括 位于 来自 以及 还是 或 及其 "
     "这 该 其 此 各 每 多个 一批 一个 企业 联手 携手 协调 加强 积极 共同 相关 有关 有 向着 对于 "
     "本报讯 讯 报道 介绍 称 说 指导 引导 鼓励 要求 督促 推进 加大 落实 开展 建立 设立 成立 依托 "
-    "带动 服务 帮助 协助 助力 引进 培育 推荐 认定 获得 获批 荣获 入选 走进 参观 调研 考察"
+    "带动 服务 帮助 协助 助力 引进 培育 推荐 认定 获得 获批 荣获 入选 走进 参观 调研 考察 "
+    "正在 申报 属 利用 旗下 邀请 打造 构建 形成 逐步 新 位居 拥有 建成 建设 设有 多年来"
 )
+# City names that are also common words (真金白银, 长治久安, 安康): only "X市" counts.
+_AMBIGUOUS_PLACES = frozenset({"白银", "安康", "长治", "大庆", "吉安", "永川"})
 _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·（）()]+$")
-_MAX_NAME = 24
+_MAX_NAME = 18
 _SHORT_NAME_INTRO = re.compile(r"[（(]以下简称[:：]?[“\"「]([^”\"」]{1,12})[”\"」][）)]")
 
 _SURNAMES = frozenset(
@@ -211,12 +216,19 @@ def _walk_back(tokens: list[str], i: int) -> str:
 
 
 def _suffixed_names(
-    runs: list[list[str]], suffixes: tuple[str, ...], exclude: frozenset[str]
+    runs: list[list[str]],
+    suffixes: tuple[str, ...],
+    exclude: frozenset[str],
+    not_tails: tuple[str, ...] = (),
 ) -> list[str]:
     names: list[str] = []
     for tokens in runs:
         for i, tok in enumerate(tokens):
-            if tok in exclude or not tok.endswith(suffixes):
+            if (
+                tok in exclude
+                or not tok.endswith(suffixes)
+                or (not_tails and tok.endswith(not_tails))
+            ):
                 continue
             # 2-character words ending in a 1-character suffix are common nouns (格局, 东部, 公司).
             if len(tok) == 2 and tok[-1] in _ONE_CHAR_SUFFIXES:
@@ -251,7 +263,7 @@ def _organizations(text: str, runs: list[list[str]]) -> tuple[list[str], list[st
     known = [org for org in _KNOWN_ORGS if org in text]
     orgs = [
         _join_known(o, known, text)
-        for o in _suffixed_names(runs, _ORG_SUFFIXES, _NOT_ORG)
+        for o in _suffixed_names(runs, _ORG_SUFFIXES, _NOT_ORG, _NOT_ORG_TAILS)
         if not o.endswith(_COMPANY_SUFFIXES)
     ]
     orgs = [o for o in orgs if "等" not in o and not any(o in k for k in known)]
@@ -259,7 +271,11 @@ def _organizations(text: str, runs: list[list[str]]) -> tuple[list[str], list[st
     all_orgs = _ordered_unique([*known, *orgs])
     all_orgs = [o for o in all_orgs if not any(o != p and p.endswith(o) for p in all_orgs)]
     companies = _ordered_unique(companies)
-    companies = [c for c in companies if not any(c != p and p.endswith(c) for p in companies)]
+    companies = [
+        c
+        for c in companies
+        if not any(c != p and (p.endswith(c) or p.startswith(c)) for p in companies)
+    ]
     return all_orgs, companies
 
 
@@ -276,7 +292,11 @@ def _places(text: str, zone_spans: list[tuple[int, int]]) -> list[str]:
         masked[s:e] = ["\0"] * (e - s)
     plain = "".join(masked)
     pattern = _place_pattern()
-    found: list[_Found] = [_Found(m.group(), m.start()) for m in pattern.finditer(plain)]
+    found: list[_Found] = [
+        _Found(m.group(), m.start())
+        for m in pattern.finditer(plain)
+        if m.group() not in _AMBIGUOUS_PLACES or plain.startswith("市", m.end())
+    ]
     return _ordered_unique(f.name for f in sorted(found, key=lambda f: f.pos))
 
 

@@ -36,7 +36,8 @@ class SummaryConfig:
     max_sentences: int = 4
     max_key_points: int = 4
     key_point_chars: int = 150
-    headline_chars: int = 40
+    headline_chars: int = 44
+    min_sentence_chars: int = 10
     max_candidates: int = 150  # sentences entering the O(n²) graph; long articles keep the lead
     w_textrank: float = 0.55
     w_position: float = 0.25
@@ -61,7 +62,10 @@ _OPENER = re.compile(
     r"(?:(?:近日|日前|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日)[，,]?)?\s*"
     r"(?:记者从[^，,]{1,30}(?:获悉|了解到)[，,])?"
 )
+_COMPLETE = re.compile(r"(?:[。！？!?；;]|…|\.{3})[”’」』）)\"']*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# "以“X”为主题的…" opens many event leads; the headline keeps the event.
+_THEME = re.compile(r"^以[“\"][^”\"]{1,30}[”\"]为(?:主题|题)的")
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?]+[，,；;：:。！？!?]?")
 
 
@@ -162,9 +166,16 @@ def rank_sentences(
 def _pick(sentences: list[Sentence], scores: list[float], config: SummaryConfig) -> list[Sentence]:
     """Best sentences within the length budget, 2–4 when the text allows, in text order."""
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
+    # Whole sentences only (no sub-headings, no clause pieces), so that the summary splits back
+    # into exactly the sentences it was built from.
+    complete = [i for i in order if _COMPLETE.search(sentences[i].text)]
+    # Very short sentences ("稳住。", "一企一策。") are slogans or sub-headings, not content.
+    substantial = [i for i in complete if len(sentences[i].text) >= config.min_sentence_chars]
+    if len(substantial) >= config.min_sentences:
+        complete = substantial
     chosen: list[int] = []
     used = 0
-    for i in order:
+    for i in complete:
         if len(chosen) >= config.max_sentences:
             break
         size = len(sentences[i].text)
@@ -178,23 +189,32 @@ def _pick(sentences: list[Sentence], scores: list[float], config: SummaryConfig)
 
 
 def compress_headline(sentence: str, *, max_chars: int = 40) -> str:
-    """A headline from a lead sentence: drop the dateline opener, keep leading clauses that fit.
+    """A headline from a lead sentence: drop the dateline opener and leading adverbials, then
+    keep the first clauses that fit (or the first clause that fits on its own).
 
     The result is a verbatim substring of ``sentence`` (no trailing punctuation).
     """
     body = _OPENER.sub("", sentence.strip(), count=1) or sentence.strip()
+    clauses = [m.group() for m in _CLAUSE.finditer(body)]
+    # Leading time/adverbial clauses (近期, 今年以来, 7月26日) say nothing on their own.
+    while len(clauses) > 1 and len(clauses[0].rstrip("，,；;：:")) <= 6:
+        clauses.pop(0)
+    if clauses:
+        clauses[0] = _THEME.sub("", clauses[0], count=1) or clauses[0]
     out = ""
-    for m in _CLAUSE.finditer(body):
-        clause = m.group()
+    for clause in clauses:
         if out and len(out) + len(clause) > max_chars:
             break
+        if not out and len(clause) > max_chars + 1:
+            continue  # a clause too long for a headline: try the next one
         out += clause
         if len(out) >= max_chars // 2:
             break
     out = out.rstrip("，,；;：:。！？!?…. ")
-    if len(out) > max_chars:
-        out = out[:max_chars]
-    return out or body[:max_chars]
+    if not out:
+        first = clauses[0] if clauses else body
+        out = first[:max_chars].rstrip("，,；;：:。！？!?…. ")
+    return out
 
 
 def summarize_block(
@@ -211,9 +231,11 @@ def summarize_block(
     if title:
         headline = title
     elif candidates:
-        # The best-ranked of the lead sentences, compressed.
-        lead = max(range(min(3, len(candidates))), key=lambda i: (scores[i], -i))
-        headline = compress_headline(candidates[lead].text, max_chars=config.headline_chars)
+        # The lead sentence (news puts the gist first), compressed; the next one if it is a stub.
+        heads = (compress_headline(c.text, max_chars=config.headline_chars) for c in candidates[:3])
+        headline = next((h for h in heads if len(h) >= 8), "") or compress_headline(
+            candidates[0].text, max_chars=config.headline_chars
+        )
     else:
         headline = ""
     return Summary(
