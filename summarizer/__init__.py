@@ -19,7 +19,10 @@ from .errors import (
     SummarizerError,
 )
 from .models import Article, Block, BlockKind, IssueSummary, Metric
+from .normalize import Document, normalize
+from .pipeline import EngineChoice, resolve_engine, summarize_issue, summarize_text
 from .read import IssueText, read_issue
+from .segment import segment, segment_text
 
 __all__ = [
     "Article",
@@ -28,7 +31,9 @@ __all__ = [
     "BlockKind",
     "ConfigError",
     "DecodeError",
+    "Document",
     "EmptyInputError",
+    "EngineChoice",
     "InputError",
     "InputNotFoundError",
     "IssueSummary",
@@ -38,5 +43,11 @@ __all__ = [
     "StoreError",
     "SummarizerError",
     "__version__",
+    "normalize",
     "read_issue",
+    "resolve_engine",
+    "segment",
+    "segment_text",
+    "summarize_issue",
+    "summarize_text",
 ]
