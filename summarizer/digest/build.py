@@ -72,6 +72,11 @@ class _Story:
     novelty: float = 0.0
 
 
+def _edge(issues: list[IssueRow], pick: Callable[[list[str]], str]) -> str | None:
+    dated = [i.issue_date for i in issues if i.issue_date]
+    return pick(dated) if dated else None
+
+
 def _ids_param(issues: list[IssueRow]) -> str:
     return json.dumps([i.id for i in issues])
 
@@ -135,8 +140,8 @@ def _build(
     issues = select_issues(conn, since=since, until=until, last=last)
     digest = Digest(
         generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        since=since.isoformat() if since else (issues[0].issue_date if issues else None),
-        until=until.isoformat() if until else (issues[-1].issue_date if issues else None),
+        since=since.isoformat() if since else _edge(issues, min),
+        until=until.isoformat() if until else _edge(issues, max),
     )
     if not issues:
         digest.overview = ["所选范围内没有已入库的期次。 No stored issue falls in this range."]
@@ -507,11 +512,18 @@ def _first_sentence(text: str) -> str:
 
 
 def _extractive_overview(d: Digest) -> list[str]:
-    """Facts about the selection, then the lead sentence of the top stories (verbatim)."""
-    span = f"{d.since or '?'} – {d.until or '?'}"
+    """Facts about the selection, the top headlines, then the top story's lead (verbatim)."""
+    dated = [i.issue_date for i in d.issues if i.issue_date]
+    span = f"{min(dated)} 至 {max(dated)}" if dated else "日期不详"
+    undated = len(d.issues) - len(dated)
+    extra = f"，其中 {undated} 期无日期" if undated else ""
     out = [
-        f"本摘要收录 {len(d.issues)} 期（{span}），{d.article_count} 篇文章，"
+        f"本摘要收录 {len(d.issues)} 期（{span}{extra}），{d.article_count} 篇文章，"
         f"{d.metric_count} 项指标；{len(d.conflicts)} 组指标数值互相矛盾。"
     ]
-    out += [_first_sentence(s.summary) for s in d.front[:3] if s.summary]
+    heads = [s.title for s in d.front[:3] if s.title]
+    if heads:
+        out.append("要闻：" + "；".join(heads) + "。")
+    if d.front and d.front[0].summary:
+        out.append(_first_sentence(d.front[0].summary))
     return out

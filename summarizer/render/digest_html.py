@@ -100,8 +100,8 @@ _TEMPLATE = """<!DOCTYPE html>
 {% for s in d.front %}<article class="card">
 <h3><span class="rank">{{ loop.index }}</span>{{ s.title }}</h3>
 <p>{{ s.summary }}</p>
-{% set points = fresh(s) %}{% if points %}<ul>{% for p in points %}<li>{{ p }}</li>{% endfor %}</ul>{% endif %}
-<div class="tags">{% for t in s.topics + s.zones %}<span>{{ t }}</span>{% endfor %}</div>
+{% set points = fresh(s, 2) %}{% if points %}<ul>{% for p in points %}<li>{{ p }}</li>{% endfor %}</ul>{% endif %}
+<div class="tags">{% for t in (s.topics[:3] + s.zones)[:7] %}<span>{{ t }}</span>{% endfor %}</div>
 <div class="src">{{ s.metric_count }} metrics · score {{ "%.2f"|format(s.score) }} · {{ sources(s.sources) }}</div>
 </article>
 {% endfor %}</div>
