@@ -1,0 +1,110 @@
+"""The store commands end to end: ingest → search → query metrics → digest, and bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ISSUE = """高新区动态
+2025年6月18日 星期三
+
+杭州高新区一季度经济运行稳中有进
+
+本报讯（记者 李明）今年第一季度，杭州高新区（滨江）实现规模以上工业增加值
+
+312.5亿元，同比增长8.6%。数字经济核心产业营业收入同比增长12.3%。
+
+全区新增市场主体超2000家。
+
+孝感高新区招商引资再提速
+
+1-5月，孝感高新区签约项目42个，总投资218亿元，同比增长15.2%。
+"""
+
+
+def _run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if env_db is not None:
+        env["SUMMARIZER_DB"] = str(env_db)
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("cli")
+    (base / "in").mkdir()
+    (base / "in" / "issue.txt").write_text(ISSUE, encoding="utf-8")
+    db = base / "s.db"
+    proc = _run("ingest", str(base / "in"), "--db", str(db), "--engine", "offline")
+    if proc.returncode != 0 and "ModuleNotFoundError" in proc.stderr + proc.stdout:
+        pytest.skip("the offline pipeline is not complete yet")
+    assert proc.returncode == 0, proc.stderr
+    assert "1 ingested" in proc.stderr
+    again = _run("ingest", str(base / "in" / "*.txt"), "--db", str(db), "--engine", "offline")
+    assert again.returncode == 0 and "1 skipped" in again.stderr
+    return db
+
+
+def test_search_and_metrics_query(store: Path) -> None:
+    found = _run("search", "杭州高新区", "--db", str(store))
+    assert found.returncode == 0 and "issue.txt" in found.stdout
+    csv = _run(
+        "query",
+        "metrics",
+        "--subject",
+        "杭州高新区",
+        "--indicator",
+        "增加值",
+        "--format",
+        "csv",
+        env_db=store,
+    )
+    assert csv.returncode == 0, csv.stderr
+    lines = csv.stdout.strip().splitlines()
+    assert lines[0].startswith("issue_date,issue,article_id")
+    assert any("312.5" in line and "2025-06-18" in line for line in lines[1:]), lines
+
+
+def test_digest_to_file_and_empty_range(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "d.html"
+    proc = _run(
+        "digest", "--db", str(store), "--format", "html", "-o", str(out), "--engine", "offline"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    empty = _run("digest", "--db", str(store), "--since", "2030-01-01", "--engine", "offline")
+    assert empty.returncode == 0 and "No stored issue falls in this range" in empty.stdout
+
+
+def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"garbage " * 512)
+    proc = _run("digest", "--db", str(corrupt))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("summarizer: error:") and "Traceback" not in proc.stderr
+    assert corrupt.read_bytes() == b"garbage " * 512
+    ingest_corrupt = _run("ingest", str(tmp_path), "--db", str(corrupt), "--engine", "offline")
+    assert ingest_corrupt.returncode == 2 and corrupt.read_bytes() == b"garbage " * 512
+
+    missing = _run(
+        "ingest", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "s.db"), "--engine", "offline"
+    )
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+    both = _run("digest", "--db", str(tmp_path / "s.db"), "--last", "3", "--since", "2025-01-01")
+    assert both.returncode == 2
+    bad_date = _run("digest", "--db", str(tmp_path / "s.db"), "--since", "June")
+    assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr
+    no_db = _run("search", "杭州高新区", "--db", str(tmp_path / "absent.db"))
+    assert no_db.returncode == 2 and "ingest" in no_db.stderr
