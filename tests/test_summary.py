@@ -151,3 +151,20 @@ def test_tiny_inputs() -> None:
     assert one.summary == "园区召开大会。"
     empty = summarize_block(_block(text="……", title=None))
     assert empty.summary == "" and empty.headline == ""
+
+
+def test_a_quote_across_a_clause_cut_counts_for_the_piece_with_its_number() -> None:
+    pieces = split_sentences("园区实现营业收入486.2亿元，同比增长12.3%。", long_sentence=10)
+    assert [p.text for p in pieces] == ["园区实现营业收入486.2亿元，", "同比增长12.3%。"]
+    cfg = SummaryConfig(w_textrank=0.0, w_position=0.0, w_metrics=1.0)
+    scores = rank_sentences(pieces, [_metric("亿元，同比增长12.3%", 12.3)], config=cfg)
+    assert scores == [0.0, 1.0]
+
+
+def test_many_metrics_on_a_long_article() -> None:
+    sentence = "园区营业收入同比增长{}%。"
+    text = "".join(sentence.format(i) for i in range(2000))
+    metrics = [_metric(f"营业收入同比增长{i}%", i) for i in range(2000)]
+    summary = summarize_block(_block(text=text), metrics, config=SummaryConfig(max_candidates=40))
+    assert len(summary.key_points) == SummaryConfig().max_key_points
+    assert all(k in text for k in summary.key_points)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -113,22 +114,35 @@ def _squash(text: str) -> str:
 
 
 def _metric_counts(sentences: list[Sentence], metrics: Sequence[Metric]) -> list[int]:
-    """How many metrics each sentence carries (a metric's quote inside the sentence)."""
+    """How many metrics each sentence carries: the sentence holding the quote's number.
+
+    Quotes are searched (whitespace-free) in the joined sentences, starting where the previous
+    quote was found (extractors report metrics in text order), so long articles stay linear.
+    """
     counts = [0] * len(sentences)
+    if not sentences or not metrics:
+        return counts
     squashed = [_squash(s.text) for s in sentences]
+    starts: list[int] = []
+    pos = 0
+    for sent in squashed:
+        starts.append(pos)
+        pos += len(sent)
+    joined = "".join(squashed)
+    hint = 0
     for metric in metrics:
         quote = _squash(metric.quote)
         if not quote:
             continue
-        hit = next((i for i, sent in enumerate(squashed) if quote in sent), None)
-        if hit is None:
-            # The quote crosses a clause cut: credit the piece holding its number and context.
-            number = _NUMBER.search(quote)
-            if number:
-                head = quote[max(0, number.start() - 2) : number.end()]
-                hit = next((i for i, sent in enumerate(squashed) if head in sent), None)
-        if hit is not None:
-            counts[hit] += 1
+        at = joined.find(quote, hint)
+        if at < 0:
+            at = joined.find(quote)
+        if at < 0:
+            continue
+        hint = at
+        number = _NUMBER.search(quote)
+        anchor = at + (number.start() if number else 0)
+        counts[bisect_right(starts, anchor) - 1] += 1
     return counts
 
 
