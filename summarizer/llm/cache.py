@@ -17,6 +17,8 @@ from typing import Any
 
 __all__ = ["ResponseCache", "cache_key", "default_cache_dir"]
 
+_BATCH = 32  # answers per write transaction
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     key TEXT PRIMARY KEY,
@@ -53,10 +55,15 @@ class ResponseCache:
         self.path = (directory or default_cache_dir()) / "llm-cache.sqlite3"
         self.enabled = enabled
         self._conn: sqlite3.Connection | None = None
+        self._pending: dict[str, str] = {}
         if enabled:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+                # WAL without fsync per commit: a cache may lose its last writes in a power cut,
+                # but a commit must not cost 10+ ms on the event loop.
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
                 self._conn = conn
             except (OSError, sqlite3.Error):
@@ -66,6 +73,8 @@ class ResponseCache:
     def get(self, key: str) -> Any | None:
         if self._conn is None:
             return None
+        if key in self._pending:
+            return json.loads(self._pending[key])
         try:
             row = self._conn.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
@@ -73,13 +82,23 @@ class ResponseCache:
         return json.loads(row[0]) if row else None
 
     def put(self, key: str, value: Any) -> None:
+        """Store ``value``; writes are batched (``flush`` / ``close`` commit them)."""
         if self._conn is None:
             return
+        self._pending[key] = json.dumps(value, ensure_ascii=False)
+        if len(self._pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the batched writes in one transaction."""
+        if self._conn is None or not self._pending:
+            return
+        rows = [(k, v, time.time()) for k, v in self._pending.items()]
+        self._pending.clear()
         try:
             with self._conn:
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO answers (key, value, created) VALUES (?, ?, ?)",
-                    (key, json.dumps(value, ensure_ascii=False), time.time()),
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO answers (key, value, created) VALUES (?, ?, ?)", rows
                 )
         except sqlite3.Error:
             pass
@@ -109,6 +128,7 @@ class ResponseCache:
             pass
 
     def close(self) -> None:
+        self.flush()
         if self._conn is not None:
             self._conn.close()
             self._conn = None

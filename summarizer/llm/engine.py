@@ -16,8 +16,10 @@ replaces the offline grounding tools.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -88,6 +90,11 @@ def fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+@functools.lru_cache(maxsize=64)
+def _params_digest(mode: StructuredMode, model: type[BaseModel]) -> str:
+    return cache_key(request_params(mode, model))
+
+
 def default_client(settings: LLMSettings) -> ChatClient:
     """The real HTTP client (imports ``openai`` only now)."""
     from .client import OpenAIChatClient
@@ -107,6 +114,9 @@ class _Run:
     usage: Usage = field(default_factory=Usage)
     coverage: Coverage = field(default_factory=Coverage)
     partial: list[ArticleError] = field(default_factory=list)  # articles missing a chunk
+    worker: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="summarizer-ground")
+    )
 
 
 class LLMEngine:
@@ -123,7 +133,11 @@ class LLMEngine:
         settings.require_configured()
         self.settings = settings
         self.progress = progress
-        self._client_factory = client_factory or default_client
+        if client_factory is None:
+            from . import client as _client  # noqa: F401 - pay the openai import cost at build time
+
+            client_factory = default_client
+        self._client_factory = client_factory
         self._tools = tools
         self.article_prompt = self._load(settings.prompt or ARTICLE_TASK, ArticleResponse)
         self.reduce_prompt = self._load(REDUCE_TASK, ReduceResponse)
@@ -207,6 +221,7 @@ class LLMEngine:
         finally:
             await client.aclose()
             cache.close()
+            state.worker.shutdown(wait=True)
         result = EngineResult(usage=state.usage, coverage=state.coverage)
         for outcome in outcomes:
             if isinstance(outcome, Article):
@@ -277,13 +292,12 @@ class LLMEngine:
             key = cache_key(
                 {
                     "model": settings.model,
-                    "endpoint": settings.effective_base_url,
                     "prompt": template.ref,
                     "rendered": rendered.sha256,
                     "mode": str(mode),
                     "temperature": temperature,
                     "max_tokens": max_tokens,
-                    "params": params,
+                    "params": _params_digest(mode, model),
                 }
             )
             cached = state.cache.get(key)
@@ -366,6 +380,8 @@ class LLMEngine:
             async with state.semaphore:
                 state.usage.calls += 1
                 result = await state.client.complete(request)
+            # Let a request waiting for the slot go out before this one's CPU work.
+            await asyncio.sleep(0)
             state.usage.prompt_tokens += result.prompt_tokens
             state.usage.completion_tokens += result.completion_tokens
             return result
@@ -484,37 +500,67 @@ class LLMEngine:
             headline, summary_text = only.headline, only.summary
             key_points, topics = only.key_points, only.topics
 
-        claims = [c for r in responses for c in r.metrics]
-        grounded = grounding.ground_claims(tools, claims, block, doc)
-        state.usage.dropped_ungrounded += grounded.dropped
-        offline = grounding.offline_metrics(tools, block, doc, issue_date)
-        metrics = grounding.cross_check(grounded.metrics, offline)
+        summary = _SummaryParts(headline, summary_text, key_points, topics)
+        # Grounding and the offline extractor are CPU work: run them on the run's worker
+        # thread so the event loop keeps requests flowing meanwhile.
+        loop = asyncio.get_running_loop()
+        article, dropped = await loop.run_in_executor(
+            state.worker,
+            functools.partial(_assemble, block, doc, issue_date, tools, responses, summary),
+        )
+        state.usage.dropped_ungrounded += dropped
+        return article
 
-        entities = Entities(
-            **{
-                name: list(dict.fromkeys(v for r in responses for v in getattr(r.entities, name)))
-                for name in Entities.model_fields
-            }
-        )
-        article_text = f"{block.title or ''}\n{block.text}"
-        flagged = grounding.flag_numbers(tools, [headline, summary_text, *key_points], article_text)
-        return Article(
-            id=block.id,
-            kind=block.kind,
-            title=block.title,
-            byline=block.byline,
-            span=block.span,
-            text=block.text,
-            summary=Summary(
-                headline=headline,
-                summary=summary_text,
-                key_points=list(dict.fromkeys(key_points)),
-                topics=list(dict.fromkeys(topics)),
-                entities=entities,
-                flagged_numbers=flagged,
-            ),
-            metrics=metrics,
-        )
+
+@dataclass(frozen=True, slots=True)
+class _SummaryParts:
+    headline: str
+    summary: str
+    key_points: list[str]
+    topics: list[str]
+
+
+def _assemble(
+    block: Block,
+    doc: Document,
+    issue_date: date | None,
+    tools: grounding.Toolkit,
+    responses: list[ArticleResponse],
+    parts: _SummaryParts,
+) -> tuple[Article, int]:
+    """Ground the claims, cross-check with the offline extractor, flag numbers: the Article."""
+    claims = [c for r in responses for c in r.metrics]
+    grounded = grounding.ground_claims(tools, claims, block, doc)
+    offline = grounding.offline_metrics(tools, block, doc, issue_date)
+    metrics = grounding.cross_check(grounded.metrics, offline)
+    entities = Entities(
+        **{
+            name: list(dict.fromkeys(v for r in responses for v in getattr(r.entities, name)))
+            for name in Entities.model_fields
+        }
+    )
+    article_text = f"{block.title or ''}\n{block.text}"
+    flagged = grounding.flag_numbers(
+        tools, [parts.headline, parts.summary, *parts.key_points], article_text
+    )
+    article = Article(
+        id=block.id,
+        kind=block.kind,
+        title=block.title,
+        byline=block.byline,
+        span=block.span,
+        text=block.text,
+        summary=Summary(
+            headline=parts.headline,
+            summary=parts.summary,
+            key_points=list(dict.fromkeys(parts.key_points)),
+            topics=list(dict.fromkeys(parts.topics)),
+            entities=entities,
+            flagged_numbers=flagged,
+        ),
+        metrics=metrics,
+    )
+    return article, grounded.dropped
 
 
 def build_engine(

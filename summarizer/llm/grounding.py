@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..errors import ConfigError
 from ..models import Block, Metric, MetricKind, MetricSource, NormalizedValue, Qualifier
 from ..normalize import Document
 from .responses import MetricClaim
@@ -45,12 +46,29 @@ class Toolkit:
     chunk: Callable[..., list[Any]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Whole:
+    text: str
+    start: int
+    end: int
+
+
+def _no_chunking(text: str, **_: Any) -> list[_Whole]:
+    """One chunk: used only when ``summarizer.chunk`` is not installed."""
+    return [_Whole(text, 0, len(text))]
+
+
 def default_toolkit() -> Toolkit:
     """The real tools: ``summarizer.ground``, ``summarizer.extract.metrics``, ``summarizer.chunk``."""
-    from ..chunk import chunk
-    from ..extract.metrics import extract_metrics
-    from ..ground import locate_quote, numbers_not_in_text, parse_quote
-
+    try:
+        from ..extract.metrics import extract_metrics
+        from ..ground import locate_quote, numbers_not_in_text, parse_quote
+    except ImportError as e:
+        raise ConfigError(f"the LLM engine needs the offline grounding tools: {e}") from e
+    try:
+        from ..chunk import chunk
+    except ImportError:
+        chunk = _no_chunking
     return Toolkit(locate_quote, parse_quote, numbers_not_in_text, extract_metrics, chunk)
 
 

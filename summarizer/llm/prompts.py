@@ -24,6 +24,7 @@ released version's text: a released version is never edited, a new version is ad
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -111,16 +112,28 @@ class PromptTemplate:
         """Render both parts with ``context``; undefined variables are errors, not blanks."""
         import jinja2
 
-        env = jinja2.Environment(
-            undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
-        )
+        system_t, user_t = _compiled(self.system_source, self.user_source)
         try:
-            system = env.from_string(self.system_source).render(**context).strip()
-            user = env.from_string(self.user_source).render(**context).strip()
+            system = system_t.render(**context).strip()
+            user = user_t.render(**context).strip()
         except jinja2.TemplateError as e:
             raise ConfigError(f"cannot render prompt: {e}", source=self.ref) from e
         digest = text_sha256(json.dumps([system, user], ensure_ascii=False))
         return RenderedPrompt(system=system, user=user, sha256=digest)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(system_source: str, user_source: str) -> tuple[Any, Any]:
+    """Compile a template's two parts once (compiling costs far more than rendering)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
+    )
+    try:
+        return env.from_string(system_source), env.from_string(user_source)
+    except jinja2.TemplateError as e:
+        raise ConfigError(f"invalid prompt template: {e}") from e
 
 
 def _parse(path: Path) -> PromptTemplate:

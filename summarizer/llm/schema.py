@@ -9,6 +9,7 @@ property (optional ones stay nullable), and remove bounds (pydantic validators e
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from typing import Any
 
@@ -77,8 +78,12 @@ def _compile(node: Any, defs: dict[str, Any], stack: tuple[str, ...]) -> Any:
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The down-compiled schema of ``model`` (no ``$ref``, closed objects, no bounds)."""
+    """The down-compiled schema of ``model`` (no ``$ref``, closed objects, no bounds).
+
+    Cached per model: treat the result as read-only.
+    """
     raw = model.model_json_schema()
     defs = raw.get("$defs", {})
     compiled = _compile(raw, defs, ())
@@ -86,6 +91,7 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
     return compiled
 
 
+@functools.lru_cache(maxsize=64)
 def schema_json(model: type[BaseModel]) -> str:
     """The compact JSON text of ``strict_schema`` (put in prompts for json_object mode)."""
     return json.dumps(strict_schema(model), ensure_ascii=False, separators=(",", ":"))

@@ -11,6 +11,7 @@ JSON wrapped in a markdown fence or surrounded by prose; ``finish_reason == "len
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -99,8 +100,12 @@ DOWNGRADE: dict[StructuredMode, StructuredMode | None] = {
 }
 
 
+@functools.lru_cache(maxsize=64)
 def request_params(mode: StructuredMode, model: type[BaseModel]) -> dict[str, Any]:
-    """``response_format`` / ``tools`` / ``tool_choice`` for ``mode`` (not ``auto``)."""
+    """``response_format`` / ``tools`` / ``tool_choice`` for ``mode`` (not ``auto``).
+
+    Cached per mode and model: treat the result as read-only.
+    """
     return MODES[mode].params(model, model.__name__)
 
 
