@@ -219,3 +219,20 @@ def test_schema(monkeypatch, capsys) -> None:
     assert {"schema_version", "source", "engine", "articles", "usage", "errors"} <= set(
         schema["properties"]
     )
+
+
+def test_progress_bar_runs_to_completion() -> None:
+    from summarizer.cli.summarize import _StderrProgress
+
+    bar = _StderrProgress()
+    for done in range(4):
+        bar(done, 3)
+    assert bar._bar is None  # stopped once every article was done
+
+
+def test_the_ledger_line_names_non_zero_counters(monkeypatch, capsys, issue: Path) -> None:
+    code, _, err = run(monkeypatch, capsys, "summarize", str(issue))
+    assert code == 0
+    line = next(x for x in err.splitlines() if "gaoxin-2025-06-18.txt:" in x)
+    assert "2 blocks, 1 metrics, 0 failed, coverage 100%" in line
+    assert "calls" not in line  # zero counters are not shown

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import ConfigError, ExitCode, InputError, SummarizerError
-from ..models import IssueSummary
+from ..models import EngineName, IssueSummary
 from ..pipeline import EngineChoice, build_engine, resolve_engine, summarize_issue
 from ..render.issue import IssueFormat, render_issue
 from ..render.metrics import MetricsFormat, render_metrics
@@ -100,6 +100,27 @@ class _Run:
     min_coverage: float | None
 
 
+class _StderrProgress:
+    """A rich progress bar on stderr for the LLM engine's (done, total) callback."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("articles", total=total)
+        self._bar.update(self._task, completed=done, total=total)
+        if done >= total:
+            self._bar.stop()
+            self._bar = None
+
+
 def _err(message: str) -> None:
     typer.echo(f"summarizer: {message}", err=True)
 
@@ -129,7 +150,8 @@ def _prepare(choice: EngineChoice, date_text: str | None, config: Path | None, *
     if choice is not EngineChoice.OFFLINE:
         settings = _load_llm_settings(config, llm)
     name, reason = resolve_engine(choice, settings)
-    engine = build_engine(name, settings)
+    progress = _StderrProgress() if name is EngineName.LLM and sys.stderr.isatty() else None
+    engine = build_engine(name, settings, progress=progress)
     _err(f"using the {reason}")
     min_coverage = llm.get("min_coverage")
     if min_coverage is None and settings is not None:
@@ -159,16 +181,36 @@ def _summaries(issues: list[str], run: _Run) -> tuple[list[IssueSummary], int, i
             _err(f"error: {issue}: internal error: {type(e).__name__}: {e}")
             failed += 1
             continue
-        cov = summary.coverage
-        n_metrics = sum(len(a.metrics) for a in summary.articles)
-        _err(
-            f"{summary.source.path}: {len(summary.articles)} blocks, {n_metrics} metrics, "
-            f"{cov.articles_failed} failed, {summary.usage.seconds:.2f} s"
-        )
+        _err(_ledger(summary))
         for error in summary.errors:
             _err(f"error: {summary.source.path}: {error.article_id}: {error.error}")
         out.append(summary)
     return out, failed, bad_input
+
+
+def _ledger(summary: IssueSummary) -> str:
+    """One line per issue: what came through, and every non-zero coverage/usage counter."""
+    cov, usage = summary.coverage, summary.usage
+    n_metrics = sum(len(a.metrics) for a in summary.articles)
+    parts = [
+        f"{len(summary.articles)} blocks",
+        f"{n_metrics} metrics",
+        f"{cov.articles_failed} failed",
+        f"coverage {cov.ratio:.0%}",
+    ]
+    extra = {
+        "calls": usage.calls,
+        "cache hits": usage.cache_hits,
+        "retries": usage.retries,
+        "re-asks": cov.reasks,
+        "truncations": cov.truncations,
+        "chunks failed": cov.chunks_failed,
+        "dropped ungrounded": cov.dropped_ungrounded,
+        "mode downgrades": cov.mode_downgrades,
+    }
+    parts += [f"{v} {k}" for k, v in extra.items() if v]
+    parts.append(f"{usage.seconds:.2f} s")
+    return f"{summary.source.path}: " + ", ".join(parts)
 
 
 def _exit_code(summaries: list[IssueSummary], failed: int, bad_input: int, run: _Run) -> int:
