@@ -1,8 +1,8 @@
 """The digest overview written by an LLM through ``prompts/digest``, with every number checked.
 
 The model sees the ranked story summaries and the stored metrics; each sentence it writes is
-kept only when all its numbers occur in the stored metric quotes of the digest (the grounding
-validator ``summarizer.ground.numbers_not_in_text`` when available). Dropped sentences are
+kept only when all its numbers occur in the stored metric quotes of the digest (checked by
+the grounding validator ``summarizer.ground.numbers_not_in_text``). Dropped sentences are
 reported, never silently lost. Only ``summarizer.llm.client`` touches ``openai``; it is imported
 when the writer runs, not before.
 """
@@ -29,7 +29,6 @@ DIGEST_PROMPT = "digest"
 _FENCE = "=====DIGEST-DATA====="
 _MAX_STORIES = 20
 _MAX_METRICS = 60
-_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _CALENDAR = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?=\s*(?:年|月|日|号))")
 
 
@@ -76,33 +75,18 @@ def _allowed_text(digest: Digest) -> str:
     return "\n".join(parts)
 
 
-def _fallback_numbers_not_in(sentence: str, allowed: str) -> list[str]:
-    known = {float(n.replace(",", "")) for n in _NUMBER.findall(allowed)}
-    calendar = {m.start() for m in _CALENDAR.finditer(sentence)}
-    return [
-        m.group()
-        for m in _NUMBER.finditer(sentence)
-        if m.start() not in calendar and float(m.group().replace(",", "")) not in known
-    ]
-
-
 def check_numbers(sentences: list[str], digest: Digest) -> tuple[list[str], list[str]]:
     """Keep sentences whose every number is in the digest's metrics; report the others.
 
     Calendar numbers (2025年, 6月, 18日) are not statistics and are allowed.
     """
+    from ..ground import numbers_not_in_text
+
     allowed = _allowed_text(digest)
-    try:
-        from ..ground import numbers_not_in_text  # type: ignore[attr-defined]
-    except ImportError:
-        numbers_not_in_text = None
     kept: list[str] = []
     violations: list[str] = []
     for sentence in sentences:
-        missing = _fallback_numbers_not_in(sentence, allowed)
-        if missing and numbers_not_in_text is not None:
-            stripped = _CALENDAR.sub("", sentence)
-            missing = [str(n) for n in numbers_not_in_text(stripped, allowed)]
+        missing = numbers_not_in_text(_CALENDAR.sub("", sentence), allowed)
         if missing:
             violations.append(f"{', '.join(missing)} in “{sentence}”")
         else:
