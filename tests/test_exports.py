@@ -21,6 +21,17 @@ PUBLIC_MODULES = [
     "summarizer.llm.settings",
     "summarizer.llm.engine",
     "summarizer.llm.prompts",
+    "summarizer.store",
+    "summarizer.store.db",
+    "summarizer.store.ingest",
+    "summarizer.store.queries",
+    "summarizer.store.search",
+    "summarizer.digest",
+    "summarizer.digest.model",
+    "summarizer.digest.build",
+    "summarizer.digest.overview",
+    "summarizer.render.digest_md",
+    "summarizer.render.digest_html",
 ]
 
 
