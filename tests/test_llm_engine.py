@@ -350,3 +350,41 @@ def test_cost_is_estimated_from_the_price_table(tmp_path: Path) -> None:
     usage = engine.run(blocks, doc, issue_date=None).usage
     assert usage.estimated_cost_usd == pytest.approx((100 * 1.0 + 50 * 2.0) / 1e6)
     assert json.loads(usage.model_dump_json())["calls"] == 1
+
+
+def test_non_article_blocks_are_kept_in_order_without_calls(tmp_path: Path) -> None:
+    from summarizer.models import Block, BlockKind
+
+    doc, blocks = blocks_for(ART1, "本期导读 1 2 3", ART2)
+    blocks[1] = Block(**{**blocks[1].model_dump(), "kind": BlockKind.INDEX, "title": "导读"})
+    engine, client = _engine(tmp_path, lambda req, n: ok(answer()))
+    result = engine.run(blocks, doc, issue_date=None)
+    assert [a.id for a in result.articles] == ["a1", "a2", "a3"]
+    assert result.articles[1].kind is BlockKind.INDEX
+    assert result.articles[1].summary.headline == "导读"
+    assert len(client.requests) == 2 and result.coverage.articles == 3
+
+
+def test_an_unexpected_bug_in_one_article_does_not_sink_the_issue(tmp_path: Path) -> None:
+    def offline(block, doc, issue_date=None):
+        if "35家" in block.text:
+            raise ValueError("parser bug")
+        return []
+
+    doc, blocks = blocks_for(ART1, ART2)
+    engine, _ = _engine(tmp_path, lambda req, n: ok(answer()), offline=offline)
+    result = engine.run(blocks, doc, issue_date=None)
+    assert [a.id for a in result.articles] == ["a1"]
+    assert result.errors[0].article_id == "a2" and "ValueError" in result.errors[0].error
+
+
+def test_run_works_inside_a_running_event_loop(tmp_path: Path) -> None:
+    import asyncio
+
+    doc, blocks = blocks_for(ART1)
+    engine, _ = _engine(tmp_path, lambda req, n: ok(answer("循环内")))
+
+    async def inside() -> str:
+        return engine.run(blocks, doc, issue_date=None).articles[0].summary.headline
+
+    assert asyncio.run(inside()) == "循环内"

@@ -179,8 +179,16 @@ class LLMEngine:
     # -- public entry points -------------------------------------------------------------
 
     def run(self, blocks: list[Block], doc: Document, *, issue_date: date | None) -> EngineResult:
-        """Summarise the article blocks (sync wrapper over ``arun``)."""
-        return asyncio.run(self.arun(blocks, doc, issue_date=issue_date))
+        """Summarise the article blocks (sync wrapper over ``arun``).
+
+        Inside a running event loop (a notebook, an async app) the run gets its own thread.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.arun(blocks, doc, issue_date=issue_date))
+        with ThreadPoolExecutor(1, thread_name_prefix="summarizer-llm") as pool:
+            return pool.submit(asyncio.run, self.arun(blocks, doc, issue_date=issue_date)).result()
 
     async def arun(
         self, blocks: list[Block], doc: Document, *, issue_date: date | None
@@ -199,7 +207,8 @@ class LLMEngine:
             auto=settings.structured_mode is StructuredMode.AUTO,
         )
         articles = [b for b in blocks if b.kind is BlockKind.ARTICLE]
-        state.coverage.articles = len(articles)
+        others = [b for b in blocks if b.kind is not BlockKind.ARTICLE]
+        state.coverage.articles = len(blocks)
         done = 0
         total = len(articles)
         if self.progress:
@@ -211,22 +220,35 @@ class LLMEngine:
                 return await self._article(block, doc, issue_date, state, tools)
             except SummarizerError as e:
                 return ArticleError(article_id=block.id, error=str(e))
+            except Exception as e:  # a bug in one article's grounding must not sink the issue
+                return ArticleError(article_id=block.id, error=f"{type(e).__name__}: {e}")
             finally:
                 done += 1
                 if self.progress:
                     self.progress(done, total)
 
+        loop = asyncio.get_running_loop()
         try:
+            # Captions, page indexes and other matter get the offline treatment (no calls).
+            offline_future = loop.run_in_executor(
+                state.worker, functools.partial(_other_blocks, tools, others, doc, issue_date)
+            )
             outcomes = await asyncio.gather(*(one(b) for b in articles))
+            other_outcomes = await offline_future
         finally:
             await client.aclose()
             cache.close()
             state.worker.shutdown(wait=True)
+        by_id: dict[str, Article | ArticleError] = {
+            b.id: o for b, o in zip(articles, outcomes, strict=True)
+        }
+        by_id.update(other_outcomes)
         result = EngineResult(usage=state.usage, coverage=state.coverage)
-        for outcome in outcomes:
+        for block in blocks:
+            outcome = by_id.get(block.id)
             if isinstance(outcome, Article):
                 result.articles.append(outcome)
-            else:
+            elif outcome is not None:
                 result.errors.append(outcome)
                 state.coverage.articles_failed += 1
         result.errors.extend(state.partial)
@@ -510,6 +532,31 @@ class LLMEngine:
         )
         state.usage.dropped_ungrounded += dropped
         return article
+
+
+def _other_blocks(
+    tools: grounding.Toolkit, blocks: list[Block], doc: Document, issue_date: date | None
+) -> dict[str, Article | ArticleError]:
+    """Non-article blocks, treated as the offline engine treats them (or kept bare)."""
+    if not blocks:
+        return {}
+    if tools.other_blocks is not None:
+        done = tools.other_blocks(blocks, doc, issue_date)
+        out: dict[str, Article | ArticleError] = {a.id: a for a in done.articles}
+        out.update({e.article_id: e for e in done.errors})
+        return out
+    return {
+        b.id: Article(
+            id=b.id,
+            kind=b.kind,
+            title=b.title,
+            byline=b.byline,
+            span=b.span,
+            text=b.text,
+            summary=Summary(headline=b.title or "", summary=""),
+        )
+        for b in blocks
+    }
 
 
 @dataclass(frozen=True, slots=True)

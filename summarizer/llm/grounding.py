@@ -44,6 +44,8 @@ class Toolkit:
     numbers_not_in_text: Callable[[str, str], list[str]]
     extract_metrics: Callable[..., list[Metric]]
     chunk: Callable[..., list[Any]]
+    # Non-article blocks (captions, indexes): ``(blocks, doc, issue_date) -> EngineResult``.
+    other_blocks: Callable[[list[Block], Document, date | None], Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,19 @@ def default_toolkit() -> Toolkit:
         from ..chunk import chunk
     except ImportError:
         chunk = _no_chunking
-    return Toolkit(locate_quote, parse_quote, numbers_not_in_text, extract_metrics, chunk)
+    other_blocks = None
+    try:
+        from ..extract.offline import OfflineEngine
+
+        def other_blocks(blocks: list[Block], doc: Document, issue_date: date | None) -> Any:
+            return OfflineEngine(extract_metrics=extract_metrics).run(
+                blocks, doc, issue_date=issue_date
+            )
+    except ImportError:
+        pass
+    return Toolkit(
+        locate_quote, parse_quote, numbers_not_in_text, extract_metrics, chunk, other_blocks
+    )
 
 
 @dataclass(frozen=True, slots=True)
