@@ -228,3 +228,23 @@ def test_offline_path_does_not_import_openai(tmp_path: Path) -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "False"
+
+
+def test_readme_first_command_renders_the_example() -> None:
+    """`summarizer summarize examples/gaoxin-2025-06-18.txt --format md` works and reads well."""
+    _needs_segment()
+    example = Path(__file__).resolve().parent.parent / "examples" / "gaoxin-2025-06-18.txt"
+    if not example.exists():
+        pytest.skip("the example issue is not there yet")
+    res = subprocess.run(
+        [sys.executable, "-m", "summarizer", "summarize", str(example), "--format", "md"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    md = res.stdout
+    assert md.startswith("# gaoxin-2025-06-18.txt — 2025-06-18")
+    assert md.count("\n## ") >= 3
+    assert "| Subject | Indicator | Value | Period | Kind | Qualifier | Quote |" in md
+    assert "Traceback" not in res.stderr and "using the offline engine" in res.stderr
