@@ -147,3 +147,20 @@ def test_500_and_connection_errors_are_transient() -> None:
 def test_scrub_secrets() -> None:
     assert KEY not in scrub_secrets(f"key {KEY} and Bearer abc.def")
     assert "abc.def" not in scrub_secrets("Authorization: Bearer abc.def")
+
+
+def test_reasoning_models_get_max_completion_tokens_and_no_temperature() -> None:
+    def handler(r: httpx2.Request) -> httpx2.Response:
+        body = json.loads(r.content)
+        if "max_tokens" in body:
+            msg = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead."
+            return httpx2.Response(400, json={"error": {"message": msg}})
+        if "temperature" in body:
+            msg = "Unsupported value: 'temperature' does not support 0.1 with this model."
+            return httpx2.Response(400, json={"error": {"message": msg}})
+        return httpx2.Response(200, json=_completion({"role": "assistant", "content": "{}"}))
+
+    req = ChatRequest(messages=[{"role": "user", "content": "hi"}], max_tokens=50, temperature=0.1)
+    result, seen = _call(handler, req)
+    assert result.content == "{}" and len(seen) == 3 and result.calls == 3
+    assert json.loads(seen[-1].content)["max_completion_tokens"] == 50

@@ -388,3 +388,14 @@ def test_run_works_inside_a_running_event_loop(tmp_path: Path) -> None:
         return engine.run(blocks, doc, issue_date=None).articles[0].summary.headline
 
     assert asyncio.run(inside()) == "循环内"
+
+
+def test_empty_choices_are_asked_again_unchanged(tmp_path: Path) -> None:
+    def script(req: ChatRequest, n: int) -> ChatResult:
+        return ChatResult(has_choice=False) if n == 1 else ok(answer())
+
+    doc, blocks = blocks_for(ART1)
+    engine, client = _engine(tmp_path, script)
+    result = engine.run(blocks, doc, issue_date=None)
+    assert len(result.articles) == 1 and result.usage.reasks == 1
+    assert client.requests[1].messages == client.requests[0].messages

@@ -8,6 +8,7 @@ server, including a local one on 127.0.0.1 (tests and benchmarks use that).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -93,14 +94,25 @@ class OpenAIChatClient:
         if http_client is not None:
             kwargs["http_client"] = http_client
         self._client = openai.AsyncOpenAI(**kwargs)
+        self._tokens_param = "max_tokens"
+        self._send_temperature = True
+
+    def _adapt(self, detail: str) -> bool:
+        """Switch a parameter the server named as unsupported; False if nothing to switch."""
+        lowered = detail.lower()
+        if self._tokens_param == "max_tokens" and "max_completion_tokens" in lowered:
+            self._tokens_param = "max_completion_tokens"
+            return True
+        if self._send_temperature and "temperature" in lowered and "unsupported" in lowered:
+            self._send_temperature = False
+            return True
+        return False
 
     async def complete(self, request: ChatRequest) -> ChatResult:
-        kwargs: dict[str, Any] = {
-            "model": self.settings.model,
-            "messages": request.messages,
-            "max_tokens": request.max_tokens,
-            "temperature": request.temperature,
-        }
+        kwargs: dict[str, Any] = {"model": self.settings.model, "messages": request.messages}
+        kwargs[self._tokens_param] = request.max_tokens
+        if self._send_temperature:
+            kwargs["temperature"] = request.temperature
         if request.response_format is not None:
             kwargs["response_format"] = request.response_format
         if request.tools is not None:
@@ -108,6 +120,13 @@ class OpenAIChatClient:
             kwargs["tool_choice"] = request.tool_choice
         try:
             completion = await self._client.chat.completions.create(**kwargs)
+        except openai.BadRequestError as e:
+            # Reasoning models (o1/o3/gpt-5) reject max_tokens and a non-default temperature:
+            # adapt the parameters once and remember, rather than fail every article.
+            if not self._adapt(_server_detail(e)):
+                raise _map_error(e, self.endpoint) from e
+            retried = await self.complete(request)
+            return dataclasses.replace(retried, calls=retried.calls + 1)
         except openai.OpenAIError as e:
             raise _map_error(e, self.endpoint) from e
         usage = completion.usage

@@ -384,9 +384,13 @@ class LLMEngine:
                     ) from e
                 reasks += 1
                 state.usage.reasks += 1
+                said = e.raw or result.content or "".join(result.tool_arguments)
+                if not said:  # nothing came back (empty choices): just ask again
+                    conversation = list(messages)
+                    continue
                 conversation = [
                     *messages,
-                    {"role": "assistant", "content": (e.raw or result.content or "")[:4000]},
+                    {"role": "assistant", "content": said[:4000]},
                     {
                         "role": "user",
                         "content": f"That answer was invalid: {e.errors[:1500]}\n"
@@ -404,6 +408,7 @@ class LLMEngine:
                 result = await state.client.complete(request)
             # Let a request waiting for the slot go out before this one's CPU work.
             await asyncio.sleep(0)
+            state.usage.calls += result.calls - 1
             state.usage.prompt_tokens += result.prompt_tokens
             state.usage.completion_tokens += result.completion_tokens
             return result

@@ -35,6 +35,7 @@ class ChatResult:
     finish_reason: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    calls: int = 1  # HTTP requests it took (a parameter adaptation adds one)
 
 
 class ChatClient(Protocol):
