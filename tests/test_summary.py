@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from summarizer.extract.summary import (
     SummaryConfig,
     compress_headline,
@@ -77,9 +79,11 @@ def test_textrank_favours_the_central_sentence() -> None:
 
 def test_metric_density_lifts_a_sentence() -> None:
     sentences = split_sentences("园区举办了活动。园区营业收入同比增长8.8%。园区环境优美。")
-    plain = rank_sentences(sentences, config=SummaryConfig(w_position=0.0))
+    plain = rank_sentences(sentences, config=SummaryConfig(w_position=0.0, full_length=1))
     lifted = rank_sentences(
-        sentences, [_metric("营业收入同比增长8.8%", 8.8)], config=SummaryConfig(w_position=0.0)
+        sentences,
+        [_metric("营业收入同比增长8.8%", 8.8)],
+        config=SummaryConfig(w_position=0.0, full_length=1),
     )
     # The only sentence with a metric gets the full metric weight; the others nothing more.
     assert abs(lifted[1] - plain[1] - SummaryConfig().w_metrics) < 1e-9
@@ -156,9 +160,19 @@ def test_tiny_inputs() -> None:
 def test_a_quote_across_a_clause_cut_counts_for_the_piece_with_its_number() -> None:
     pieces = split_sentences("园区实现营业收入486.2亿元，同比增长12.3%。", long_sentence=10)
     assert [p.text for p in pieces] == ["园区实现营业收入486.2亿元，", "同比增长12.3%。"]
-    cfg = SummaryConfig(w_textrank=0.0, w_position=0.0, w_metrics=1.0)
+    cfg = SummaryConfig(w_textrank=0.0, w_position=0.0, w_metrics=1.0, full_length=1)
     scores = rank_sentences(pieces, [_metric("亿元，同比增长12.3%", 12.3)], config=cfg)
     assert scores == [0.0, 1.0]
+
+
+def test_short_sentences_are_scored_down() -> None:
+    sentences = split_sentences("稳字当头。园区企业营业收入保持稳定增长态势，稳中有进。")
+    flat = rank_sentences(sentences, config=SummaryConfig(w_position=0.0, full_length=1))
+    scored = rank_sentences(sentences, config=SummaryConfig(w_position=0.0))
+    assert scored[0] == pytest.approx(
+        flat[0] * len(sentences[0].text) / SummaryConfig().full_length
+    )
+    assert scored[1] == flat[1]
 
 
 def test_many_metrics_on_a_long_article() -> None:

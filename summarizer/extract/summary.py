@@ -39,6 +39,7 @@ class SummaryConfig:
     key_point_chars: int = 150
     headline_chars: int = 44
     min_sentence_chars: int = 10
+    full_length: int = 24  # sentences shorter than this are scored down in proportion
     max_candidates: int = 150  # sentences entering the O(n²) graph; long articles keep the lead
     w_textrank: float = 0.55
     w_position: float = 0.25
@@ -171,9 +172,11 @@ def rank_sentences(
     density = _normalised(
         [c / max(len(s.text), 1) * 100 for c, s in zip(counts, sentences, strict=True)]
     )
+    # Short sentences (slogans, sub-headings ending in a full stop) say little on their own.
+    brevity = [min(1.0, len(s.text) / config.full_length) for s in sentences]
     return [
-        config.w_textrank * t + config.w_position * p + config.w_metrics * d
-        for t, p, d in zip(tr, position, density, strict=True)
+        (config.w_textrank * t + config.w_position * p + config.w_metrics * d) * b
+        for t, p, d, b in zip(tr, position, density, brevity, strict=True)
     ]
 
 
@@ -282,4 +285,5 @@ def _key_points(
     carrying = [i for i, c in enumerate(counts) if c]
     carrying.sort(key=lambda i: (-counts[i], -rank.get(pieces[i].text, 0.0), i))
     keep = sorted(carrying[: config.max_key_points])
-    return list(dict.fromkeys(pieces[i].text for i in keep))
+    # A clause cut from a long sentence loses its trailing comma (still a verbatim substring).
+    return list(dict.fromkeys(pieces[i].text.rstrip("，,、；;：: ") for i in keep))

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 __all__ = ["escape_cell", "escape_text", "format_number", "table"]
 
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~])")
+# Underscores stay: GitHub does not emphasise inside words (file names, change_rate).
+_INLINE = re.compile(r"([\\`*\[\]<>#|~])")
 _HTML = {"<": "&lt;", ">": "&gt;"}
 
 
