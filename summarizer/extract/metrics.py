@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from ..errors import ConfigError
+from ..gazetteer import ZoneMention, get_gazetteer
 from ..ground import block_offset, locate_title
 from ..models import Block, Metric, MetricKind, NormalizedUnit, NormalizedValue
 from ..normalize import Document
@@ -27,6 +29,7 @@ from .periods import PeriodMention, find_periods, resolve_period
 __all__ = ["SubjectKind", "extract_metrics"]
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]|…{1,2}")
+_FULL_STOP = re.compile(r"[。！？!?]|…{1,2}")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:]|…{1,2}")
 _WS = re.compile(r"\s+")
 _MAX_QUOTE = 50  # squashed characters; the gold's quotes are 8-60
@@ -38,6 +41,7 @@ class SubjectKind(StrEnum):
     COMPANY = "company"
     DOCUMENT = "document"
     REGION = "region"
+    ORGANIZATION = "organization"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,7 @@ class _Entity:
     name: str  # whitespace removed
     kind: SubjectKind
     generic: bool  # 园区, 该公司: a reference to the last named one
+    governed: bool = False  # after 向/对/与…: an object, not the subject of the clause
 
 
 _ZONE_SUFFIX = re.compile(
@@ -55,6 +60,11 @@ _ZONE_SUFFIX = re.compile(
     r"(?:[（(][\u4e00-\u9fff]{1,6}[）)])?"
 )
 _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
+_ORG_SUFFIX = re.compile(r"(?:管理委员会|管委会|(?<=[\u4e00-\u9fff]{2})局)")
+_PREPOSITIONS = frozenset("向对与给把和跟同为替")
+_POST_SUBJECT = re.compile(
+    r"^的([\u4e00-\u9fff“”]{2,24}?(?:项目|产业园|园区|公园|基地|工程|平台|中心|产业集群))"
+)
 _DOC = re.compile(r"《[^《》\n]{1,30}》")
 _REGION = re.compile(r"全国|全省|全市|全区|全县")
 _ALIAS = re.compile(r"(?:以下简称|下称|简称)[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
@@ -68,17 +78,18 @@ _GENERIC_COMPANIES = ("公司", "该公司", "集团", "该集团", "企业", "�
 
 # Indicator cleaning: fillers at either end of the words before the number.
 _LEAD_FILLER = re.compile(
-    r"^(?:[、，,：:（(“”\"]|其中|同时|此外|另外|全年|分别|实现了|实现|完成了|完成|已经|已|共有|共计|累计达|共|均|仅|也|还|并|将|把|在|对|向|为|是|有|的|了|和|与|及|达)+"
+    r"^(?:[、，,：:（(“”\"]|其中|同时|此外|另外|全年|分别|先后|如|实现了|实现|完成了|完成|已经|已|共有|共计|累计达|共|均|仅|也|还|并|将|把|在|对|向|为|是|有|的|了|和|与|及|达)+"
 )
 _TRAIL_FILLER = re.compile(
     r"(?:的|了|为|是|有|达到了|达到|达|共有|共计|总计|合计|共|约|近|超过|超|突破|逾|不到|不足|最高|最低|"
-    r"不超过|实现了|实现|完成了|完成|已经|已|分别|仅用时|用时|从|由|到|至|累计达|连续|均|增至|升至|降至|[、，,（(“\"])+$"
+    r"不超过|实现了|实现|完成了|完成|已经|已|分别|仅用时|用时|从|由|到|至|累计达|连续|均|增至|升至|降至|对|向|把|给|与|[、，,（(“\"])+$"
 )
 _CHANGE_ONLY = re.compile(
     r"^(?:同比|环比|累计|较上年|比上年)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升|回落|下滑|增加|降低|高出)?$"
 )
-_POST_NOUN_END = re.compile(r"[，,；;。！？!?：:、的（(“”\"]|\d")
-_AMOUNT_CONT_VERBS = ("出资", "实现", "完成", "投资", "引进", "签约", "办理", "兑现", "累计", "达到", "获得", "申报", "发放", "提供", "占", "达")  # fmt: skip
+_POST_NOUN_END = re.compile(r"[，,；;。！？!?：:、的（(“”\"]|\d|是|为|将|在")
+_POST_PHRASE_END = re.compile(r"[，,；;。！？!?：:（(]|\d")
+_AMOUNT_CONT_VERBS = ("有", "数量", "规模", "总","出资", "实现", "完成", "投资", "引进", "签约", "办理", "兑现", "累计", "达到", "获得", "申报", "发放", "提供", "占", "达")  # fmt: skip
 
 
 def _squash_map(text: str) -> tuple[str, list[int]]:
@@ -95,6 +106,43 @@ def _squash(text: str) -> str:
     return _WS.sub("", text)
 
 
+_NAME_FLAGS = ("n", "j", "eng", "nr", "ns", "nt", "nz")
+# Word classes that end a zone name read backwards (verbs, prepositions, particles, numbers...).
+_ZONE_BLOCKED_FLAGS = ("v", "p", "u", "c", "d", "r", "m", "q", "t", "f", "y", "l", "i", "ad", "x")
+_NAME_STOPWORDS = frozenset(["今年", "去年", "目前", "近日", "全年", "我们", "其中", "同时"])
+
+
+def _pos_start(sq: str, end: int, *, max_tokens: int, window: int, verbs: bool) -> int:
+    """Start of the name ending at ``end``: the nouns (and, inside long names, verbs) before it."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    lo = max(0, end - window)
+    chunk = sq[lo:end]
+    if not chunk:
+        return end
+    pairs = [(w.word, w.flag) for w in pseg.lcut(chunk, HMM=True)]
+    taken: list[tuple[str, str]] = []
+    for word, flag in reversed(pairs):
+        if len(taken) >= max_tokens or word in _NAME_STOPWORDS or any(c.isdigit() for c in word):
+            break
+        if verbs:
+            ok = flag.startswith((*_NAME_FLAGS, "v", "x", "a", "b"))
+        else:
+            ok = not flag.startswith(_ZONE_BLOCKED_FLAGS)
+        if not ok or not all("\u4e00" <= c <= "\u9fff" or c.isalnum() for c in word):
+            break
+        taken.append((word, flag))
+    taken.reverse()
+    consumed = sum(len(w) for w, _ in taken)
+    if taken and len(taken[0][0]) == 1 and sq[end - consumed - 1 : end - consumed].isdigit():
+        taken.pop(0)  # 13名高新区领导: 名 counts the 13
+    while taken and not taken[0][1].startswith(_NAME_FLAGS):
+        taken.pop(0)  # 优化豪达线束公司: the verb before a name is not part of it
+    return end - sum(len(w) for w, _ in taken)
+
+
 def _extend_back(sq: str, end: int, stop: set[str], limit: int) -> int:
     """Start of the name that ends at ``end`` in the squashed text (at most ``limit`` chars)."""
     i = end
@@ -109,22 +157,45 @@ def _extend_back(sq: str, end: int, stop: set[str], limit: int) -> int:
     return i
 
 
+def _known_zones(sq: str) -> list[ZoneMention]:
+    """Zones of the national gazetteer named in ``sq`` (exact boundaries for known names)."""
+    try:
+        return get_gazetteer().find(sq)
+    except ConfigError:
+        return []
+
+
 def _find_entities(text: str) -> list[_Entity]:
     """Zones, companies, documents and regions named in ``text`` (whitespace-tolerant)."""
     sq, offs = _squash_map(text)
     if not sq:
         return []
     found: list[tuple[int, int, SubjectKind, bool]] = []
+    known = {m.end: m.start for m in _known_zones(sq)}
     for m in _ZONE_SUFFIX.finditer(sq):
-        s = _extend_back(sq, m.start(), _ZONE_STOP, 6)
+        if m.end() in known:
+            found.append((known[m.end()], m.end(), SubjectKind.ZONE, False))
+            continue
+        s = max(
+            _extend_back(sq, m.start(), _ZONE_STOP, 6),
+            _pos_start(sq, m.start(), max_tokens=2, window=8, verbs=False),
+        )
         generic = s == m.start() or sq[s : m.end()] in _GENERIC_ZONES
         if sq[s - 1 : s] == "该":
             s, generic = s - 1, True
         found.append((s, m.end(), SubjectKind.ZONE, generic))
-    for m in _COMPANY_SUFFIX.finditer(sq):
-        s = _extend_back(sq, m.start(), _COMPANY_STOP, 18)
-        generic = m.start() - s < 2 or sq[s : m.end()] in _GENERIC_COMPANIES
-        found.append((s, m.end(), SubjectKind.COMPANY, generic))
+    named_kinds = (
+        (_COMPANY_SUFFIX, SubjectKind.COMPANY),
+        (_ORG_SUFFIX, SubjectKind.ORGANIZATION),
+    )
+    for regex, kind in named_kinds:
+        for m in regex.finditer(sq):
+            s = max(
+                _extend_back(sq, m.start(), _COMPANY_STOP, 20),
+                _pos_start(sq, m.start(), max_tokens=7, window=20, verbs=True),
+            )
+            generic = m.start() - s < 2 or sq[s : m.end()] in _GENERIC_COMPANIES
+            found.append((s, m.end(), kind, generic))
     for m in _DOC.finditer(sq):
         found.append((m.start(), m.end(), SubjectKind.DOCUMENT, False))
     for m in _REGION.finditer(sq):
@@ -142,7 +213,8 @@ def _find_entities(text: str) -> list[_Entity]:
         if s < last_end:
             continue
         last_end = e
-        out.append(_Entity(offs[s], offs[e - 1] + 1, sq[s:e], kind, generic))
+        governed = sq[s - 1 : s] in _PREPOSITIONS
+        out.append(_Entity(offs[s], offs[e - 1] + 1, sq[s:e], kind, generic, governed))
     return out
 
 
@@ -153,6 +225,7 @@ class _Ctx:
     text: str
     base: int  # offset of text in doc.text
     sentence_breaks: list[int]
+    full_stops: list[int]
     clause_breaks: list[int]
     entities: list[_Entity]
     entity_ends: list[int]
@@ -167,6 +240,7 @@ def _ctx(text: str, base: int) -> _Ctx:
         text=text,
         base=base,
         sentence_breaks=[m.end() for m in _SENTENCE_END.finditer(text)],
+        full_stops=[m.end() for m in _FULL_STOP.finditer(text)],
         clause_breaks=[m.end() for m in _CLAUSE_END.finditer(text)],
         entities=entities,
         entity_ends=[e.end for e in entities],
@@ -181,23 +255,35 @@ def _unit_start(breaks: list[int], pos: int) -> int:
 
 
 def _subject(ctx: _Ctx, pos: int, fallback: str | None) -> tuple[str | None, int]:
-    """Nearest preceding named subject (and where it ends, -1 when it comes from elsewhere)."""
-    sent_start = _unit_start(ctx.sentence_breaks, pos)
+    """Who the number at ``pos`` is about, and where that mention ends (-1: not in the sentence).
+
+    The nearest subject named earlier in the sentence (objects after 向/对/与 skipped; 园区 and
+    该公司 resolve to the last named zone or company); else the last zone named before; else the
+    nearest named anything before; else the title's subject.
+    """
+    sent_start = _unit_start(ctx.full_stops, pos)
     i = bisect.bisect_right(ctx.entity_ends, pos) - 1
-    nearest_in_sentence: _Entity | None = None
-    if i >= 0 and ctx.entities[i].end > sent_start:
-        nearest_in_sentence = ctx.entities[i]
-    ent = nearest_in_sentence
-    if ent is not None and not ent.generic:
-        return ent.name, ent.end
-    kind = ent.kind if ent is not None else None
     j = i
-    while j >= 0:
-        cand = ctx.entities[j]
-        if not cand.generic and (kind is None or cand.kind is kind):
-            return cand.name, (ent.end if ent is not None else -1)
+    while j >= 0 and ctx.entities[j].end > sent_start:
+        ent = ctx.entities[j]
+        if not ent.governed:
+            if not ent.generic:
+                return ent.name, ent.end
+            k = j - 1
+            while k >= 0:
+                cand = ctx.entities[k]
+                if not cand.generic and cand.kind is ent.kind:
+                    return cand.name, ent.end
+                k -= 1
+            return fallback, ent.end
         j -= 1
-    return fallback, (ent.end if ent is not None else -1)
+    named = [e for e in ctx.entities[: i + 1] if not e.generic and not e.governed]
+    zones = [e for e in named if e.kind is SubjectKind.ZONE]
+    if zones:
+        return zones[-1].name, -1
+    if named:
+        return named[-1].name, -1
+    return fallback, -1
 
 
 def _period(
@@ -230,12 +316,15 @@ def _clean_indicator(words: str) -> str:
     return words[-16:]
 
 
-def _post_noun(text: str, end: int) -> str:
-    """The noun right after a count's unit (178家国家高新区 → 国家高新区)."""
-    window = _squash(text[end : end + 40])
-    m = _POST_NOUN_END.search(window)
+def _post_noun(text: str, end: int, *, phrase: bool = False) -> str:
+    """The noun right after a number's unit (178家国家高新区 → 国家高新区; 99%的排放废物 → 排放废物);
+    with ``phrase`` the words up to the clause end (等7家企业成功申报湖南省企业技术中心)."""
+    window = _squash(text[end : end + 60])
+    if window.startswith("的"):
+        window = window[1:]
+    m = (_POST_PHRASE_END if phrase else _POST_NOUN_END).search(window)
     noun = window[: m.start()] if m else window
-    return noun[:12]
+    return noun[: 20 if phrase else 12]
 
 
 def _quote_bounds(ctx: _Ctx, p: ParsedNumber, region_start: int) -> tuple[int, int]:
@@ -282,26 +371,36 @@ def _drafts(
         clause_start = _unit_start(ctx.clause_breaks, p.start)
         sentence = _unit_start(ctx.sentence_breaks, p.start)
         subject, subj_end = _subject(ctx, p.start, subject_fallback)
-        period, per_end = _period(ctx, p.start, period_fallback)
+        period, _per_end = _period(ctx, p.start, period_fallback)
         same_sentence = prev is not None and prev.sentence == sentence
         prev_end = prev.p.end if same_sentence and prev is not None else -1
         between = _squash(text[prev_end : p.start]) if prev_end >= 0 else None
         list_continuation = (
             between is not None and between != "" and all(c in "、和及与" for c in between)
         )
-        region_start = max(
-            clause_start, subj_end, per_end, prev_end if prev_end >= clause_start else -1
-        )
+        region_start = max(clause_start, subj_end, prev_end if prev_end >= clause_start else -1)
         region = _remove_periods(text[region_start : p.start]) if region_start < p.start else ""
+        raw_region = _squash(region)
         indicator = _clean_indicator(region)
         post = _post_noun(text, p.end) if p.normalized_unit is NormalizedUnit.COUNT else ""
         kind = p.kind
+        post_subject = _POST_SUBJECT.match(_squash(text[p.end : p.end + 60]))
+        if post_subject and not post:
+            subject = post_subject.group(1)  # 投资20亿元的电极箔新材料产业化项目
         if list_continuation and prev is not None:
             indicator = prev.indicator or indicator
             subject = prev.subject if subj_end < prev.p.start else subject
             kind = prev.kind if prev.p.normalized_unit is p.normalized_unit else kind
+        elif raw_region.endswith("等") and p.normalized_unit is NormalizedUnit.COUNT:
+            # 惠同新材等7家企业成功申报…: the examples are not what is counted
+            indicator = _post_noun(text, p.end, phrase=True) or indicator
+            post = ""
         elif (
-            _CHANGE_ONLY.match(indicator) and prev is not None and same_sentence and prev.indicator
+            indicator
+            and _CHANGE_ONLY.match(indicator)
+            and prev is not None
+            and same_sentence
+            and prev.indicator
         ):
             base = _CHANGE_TAIL.sub("", prev.indicator) or prev.indicator
             indicator = base + indicator
@@ -309,6 +408,10 @@ def _drafts(
                 subject = prev.subject
         if post and (len(indicator) <= 4 or not indicator):
             indicator = indicator + post
+        elif len(indicator) <= 2 and not list_continuation:
+            indicator = indicator + _post_noun(text, p.end)  # 99%的排放废物, 1600亩商住用地
+        if not indicator and prev is not None and prev.p.start >= clause_start:
+            indicator = prev.indicator or ""  # 生产线从4条增至10条
         if (
             kind is MetricKind.LEVEL
             and prev is not None
@@ -330,23 +433,20 @@ def _drafts(
 _CHANGE_TAIL = re.compile(r"(?:同比|环比|累计)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升)$")
 
 
-def _same_number(a: _Draft, b: _Draft) -> bool:
-    pa, pb = a.p, b.p
-    if pa.normalized_unit is not pb.normalized_unit and NormalizedUnit.OTHER not in (
-        pa.normalized_unit,
-        pb.normalized_unit,
-    ):
-        return False
-    x, y = abs(pa.normalized_value), abs(pb.normalized_value)
-    return abs(x - y) <= 0.005 * max(x, y)
+def _value_in(value: float, sorted_values: list[float]) -> bool:
+    """Is ``value`` within 0.5 % of one of ``sorted_values``? (the headline restating the body)"""
+    i = bisect.bisect_left(sorted_values, value * 0.995)
+    return i < len(sorted_values) and sorted_values[i] <= value * 1.005
+
+
+def _number_key(d: _Draft) -> tuple[NormalizedUnit, str]:
+    return d.p.normalized_unit, f"{abs(d.p.normalized_value):.6g}"
 
 
 def _is_restatement(d: _Draft, earlier: list[_Draft]) -> bool:
     """The same number said again about the same thing (13个重点科技创新项目 after 13项…)."""
     for e in earlier:
-        if not _same_number(d, e) or d.p.normalized_unit is not e.p.normalized_unit:
-            continue
-        if d.post and len(d.post) >= 2 and d.post == e.post:
+        if d.post and e.post and len(d.post) >= 6 and d.post[:6] == e.post[:6]:
             return True
         if (
             d.indicator
@@ -356,6 +456,18 @@ def _is_restatement(d: _Draft, earlier: list[_Draft]) -> bool:
         ):
             return True
     return False
+
+
+def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop restatements; numbers are indexed by value so this stays linear on long texts."""
+    seen: dict[tuple[NormalizedUnit, str], list[_Draft]] = {}
+    kept: list[_Draft] = []
+    for d in drafts:
+        same = seen.setdefault(_number_key(d), [])
+        if not _is_restatement(d, same[-32:]):
+            kept.append(d)
+            same.append(d)
+    return kept
 
 
 def _to_metric(d: _Draft, ctx: _Ctx, doc: Document, issue_date: date | None) -> Metric:
@@ -395,13 +507,11 @@ def extract_metrics(block: Block, doc: Document, *, issue_date: date | None = No
             title_period = title_ctx.periods[0] if title_ctx.periods else None
     first_subject = next((e.name for e in body.entities if not e.generic), None)
     body_drafts = _drafts(body, title_subject, title_period)
-    kept_body: list[_Draft] = []
-    for d in body_drafts:
-        if not _is_restatement(d, kept_body):
-            kept_body.append(d)
+    kept_body = _dedupe(body_drafts)
     if title_ctx is not None:
+        body_values = sorted(abs(b.p.normalized_value) for b in kept_body)
         for d in _drafts(title_ctx, first_subject, None):
-            if not any(_same_number(d, b) for b in kept_body):
+            if not _value_in(abs(d.p.normalized_value), body_values):
                 title_drafts.append(d)
     metrics = [_to_metric(d, title_ctx, doc, issue_date) for d in title_drafts] if title_ctx else []
     metrics += [_to_metric(d, body, doc, issue_date) for d in kept_body]

@@ -224,7 +224,7 @@ def parse_chinese_numeral(text: str) -> int | None:
             section += (1 if num is None else num) * _CN_SMALL[ch]
             num = None
         elif ch in _CN_BIG:
-            if num is None and section == 0:
+            if num is None and section == 0 and total == 0:
                 return None
             if ch == "亿":
                 total = (total + section + (num or 0)) * _CN_BIG[ch]
@@ -428,7 +428,7 @@ def _reject_context(text: str, s: int, e: int, before: str, chinese: bool) -> bo
         return True
     if prev.isascii() and prev.isalnum():
         return True
-    if chinese and (prev == "点" or nxt == "点" or prev in "统唯万"):
+    if chinese and (prev == "点" or nxt == "点" or (prev and prev in "统唯万")):
         return True
     return before.endswith(_ORDINAL_BEFORE) and not before.endswith("百分之")
 

@@ -1,0 +1,228 @@
+"""The offline metric extractor: who, what, when, kind, qualifier, quote and span of every statistic."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from summarizer.extract.metrics import extract_metrics
+from summarizer.ground import ground_metric
+from summarizer.models import Block, BlockKind, MetricKind, NormalizedUnit, Qualifier
+from summarizer.normalize import Document, normalize
+
+ARTICLE = (
+    "本报讯（记者 张伟）5月20日，记者从工业和信息化部规划司获悉，今年第一季度，国家高新区实现"
+    "规模以上工业增加值 1.7万亿元，同比\n增长7.1%。截至目前，全国共有178家国家高新区，覆盖31个省份。"
+    "在位于孝感高新区的孝感福斯汽车线缆有限公司（以下简称“福斯线缆”）车间，铜线穿梭。"
+    "自2021年落户以来，福斯线缆已连续 4次追加投资，生产线从 4条增至10条，年产值突破20亿元。"
+    "第一季度，孝感高新区工业增加值同比增长 18.8%，完成工业投资同比下降2.5%。"
+    "上半年，宝鸡高新区新增经营主体1785户，同比增长60.52%，经营主体规模达到3.5242万户；"
+    "招商引资实现到位资金157.6亿元，占年度任务的55.49%。"
+)
+TITLE = "一季度国家高新区规上工业增加值1.7万亿"
+
+
+def make(text: str, title: str | None = None, prefix: str = "") -> tuple[Block, Document]:
+    """A document holding an optional title line and the article; the block points at the body."""
+    original = (f"{title}\n\n" if title else "") + prefix + text
+    doc = Document(original, original, list(range(len(original) + 1)))
+    start = original.index(text)
+    block = Block(
+        id="a1",
+        kind=BlockKind.ARTICLE,
+        title=title,
+        text=text,
+        span=(start, start + len(text)),
+        norm_span=(start, start + len(text)),
+    )
+    return block, doc
+
+
+def by_value(metrics, value: float):
+    hits = [m for m in metrics if abs(m.value - value) < 1e-9]
+    assert hits, f"no metric with value {value}: {[m.quote for m in metrics]}"
+    return hits[0]
+
+
+@pytest.fixture
+def extracted():
+    block, doc = make(ARTICLE)
+    return extract_metrics(block, doc, issue_date=date(2024, 7, 20)), block, doc
+
+
+def test_every_statistic_and_nothing_else(extracted) -> None:
+    metrics, _, _ = extracted
+    values = sorted(m.value for m in metrics)
+    assert values == sorted(
+        [1.7, 7.1, 178, 31, 4, 4, 10, 20, 18.8, -2.5, 1785, 60.52, 3.5242, 157.6, 55.49]
+    )
+
+
+def test_level_with_subject_indicator_period(extracted) -> None:
+    metrics, _, _ = extracted
+    m = by_value(metrics, 1.7)
+    assert (m.subject, m.indicator, m.period) == (
+        "国家高新区",
+        "规模以上工业增加值",
+        "今年第一季度",
+    )
+    assert (m.unit, m.normalized.value, m.normalized.unit) == ("万亿元", 1.7e12, NormalizedUnit.CNY)
+    assert (m.kind, m.qualifier) == (MetricKind.LEVEL, Qualifier.EXACT)
+    assert m.period_range is not None
+    assert (m.period_range.start, m.period_range.end) == ("2024-01-01", "2024-03-31")
+
+
+def test_bare_rate_takes_the_previous_indicator(extracted) -> None:
+    m = by_value(extracted[0], 7.1)
+    assert m.kind is MetricKind.CHANGE_RATE
+    assert m.indicator == "规模以上工业增加值同比增长"
+    assert m.subject == "国家高新区"
+
+
+def test_counts_take_the_noun_after_the_unit(extracted) -> None:
+    m = by_value(extracted[0], 178)
+    assert m.subject == "全国" and "国家高新区" in (m.indicator or "")
+    assert m.period == "截至目前"
+    assert "省份" in (by_value(extracted[0], 31).indicator or "")
+
+
+def test_alias_subject_and_qualifier(extracted) -> None:
+    m = by_value(extracted[0], 20)
+    assert m.subject == "福斯线缆"
+    assert m.qualifier is Qualifier.OVER
+    assert m.indicator == "年产值"
+    assert by_value(extracted[0], 10).subject == "福斯线缆"
+
+
+def test_decrease_is_negative(extracted) -> None:
+    m = by_value(extracted[0], -2.5)
+    assert m.kind is MetricKind.CHANGE_RATE and m.normalized.value == -2.5
+    assert m.subject == "孝感高新区"
+
+
+def test_change_amount_share_and_count_magnitudes(extracted) -> None:
+    metrics = extracted[0]
+    assert by_value(metrics, 1785).kind is MetricKind.CHANGE_AMOUNT
+    assert by_value(metrics, 55.49).kind is MetricKind.SHARE
+    m = by_value(metrics, 3.5242)
+    assert (m.unit, m.normalized.value, m.kind) == ("万户", 35242, MetricKind.LEVEL)
+    assert m.subject == "宝鸡高新区"
+    assert by_value(metrics, 1785).period == "上半年"
+
+
+def test_quotes_are_clauses_and_spans_point_at_them(extracted) -> None:
+    metrics, block, doc = extracted
+    for m in metrics:
+        squashed = "".join(m.quote.split())
+        assert 4 <= len(squashed) <= 60, m.quote
+        assert doc.original[m.span[0] : m.span[1]] == m.quote
+        assert ground_metric(m, block, doc).ok
+
+
+def test_headline_metric_found_once() -> None:
+    body = "今年第一季度，国家高新区实现规模以上工业增加值1.7万亿元。"
+    block, doc = make(body, title=TITLE)
+    metrics = extract_metrics(block, doc)
+    assert [m.value for m in metrics] == [1.7]  # the headline repeats the body: counted once
+    only_title = "工业运行平稳。"
+    block, doc = make(only_title, title="上半年固定资产投资同比增长15%")
+    [m] = extract_metrics(block, doc)
+    assert (m.value, m.kind, m.period) == (15, MetricKind.CHANGE_RATE, "上半年")
+    assert doc.original[m.span[0] : m.span[1]] == m.quote
+    assert ground_metric(m, block, doc).ok
+
+
+def test_restated_number_is_not_counted_twice() -> None:
+    text = "威海高新区13项重点科技创新项目启动。我们每月调度13个重点科技创新项目进展。"
+    block, doc = make(text)
+    assert [m.value for m in extract_metrics(block, doc)] == [13]
+
+
+def test_works_on_the_normalised_text_of_a_messy_layout() -> None:
+    original = "本报讯 今年第一季\n\n度，南通高新区规模以上\n\n工业增加值累计增长30.1%，较南通市平\n\n均水平高出 21.4个百分点。"
+    doc = normalize(original)
+    block = Block(
+        id="a", kind=BlockKind.ARTICLE, text=doc.text, span=(0, len(original)),
+        norm_span=(0, len(doc.text)),
+    )  # fmt: skip
+    metrics = extract_metrics(block, doc)
+    assert [m.normalized.unit for m in metrics] == [
+        NormalizedUnit.PERCENT,
+        NormalizedUnit.PERCENTAGE_POINT,
+    ]
+    for m in metrics:
+        assert m.subject == "南通高新区"
+        assert ground_metric(m, block, doc).ok
+        assert "".join(original[m.span[0] : m.span[1]].split()) == "".join(m.quote.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["没有任何数字的一段文字。", "1234567890 3.14 42", "5月20日，第29届大会在北京举行，一是二是。",
+     "1..7亿元，七点一%，1e30元", "。。。，，，", " "],
+)  # fmt: skip
+def test_bad_input_invents_nothing(text: str) -> None:
+    block, doc = make(text)
+    for m in extract_metrics(block, doc):
+        assert ground_metric(m, block, doc).ok
+    assert extract_metrics(block, doc) == [] or text.startswith("1..7")
+
+
+def test_malformed_numbers_are_skipped() -> None:
+    block, doc = make("规模达1..7亿元，占比七点一%，总额1e30元。")
+    assert extract_metrics(block, doc) == []
+
+
+def test_a_5mb_article_goes_through() -> None:
+    unit = "今年第一季度，孝感高新区工业增加值同比增长18.8%，完成工业投资26.7亿元。"
+    text = unit * (5_000_000 // len(unit) // 3)
+    block, doc = make(text)
+    metrics = extract_metrics(block, doc)
+    assert len(metrics) >= 2
+    digits_only = "9" * 100_000 + "亿元" + "1," * 50_000
+    block, doc = make(digits_only)
+    assert extract_metrics(block, doc) == []
+
+
+_ALPHABET = st.sampled_from(
+    [
+        *list(
+            "0123456789.,%－-至约近超余多以上内万亿千百元美家个项人亩，。、的增长下降同比新增占第年月日一二三两十"
+        ),
+        "平方米",
+        "平方公里",
+        "个百分点",
+        "高新区",
+        "公司",
+        "截至",
+        "上半年",
+        " ",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ALPHABET, min_size=1, max_size=60).map("".join))
+def test_every_metric_is_in_the_text_and_parses_back(text: str) -> None:
+    block, doc = make(text)
+    for m in extract_metrics(block, doc):
+        assert m.quote in doc.text
+        assert ground_metric(m, block, doc).ok, (text, m)
+
+
+def test_whole_corpus_is_grounded(corpus_files) -> None:
+    from summarizer.segment import segment
+
+    total = 0
+    for path in corpus_files:
+        doc = normalize(path.read_text(encoding="utf-8"))
+        for block in segment(doc):
+            for m in extract_metrics(block, doc):
+                total += 1
+                result = ground_metric(m, block, doc)
+                assert result.ok, (path.name, m.quote, result)
+    assert total > 100

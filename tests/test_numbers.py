@@ -1,0 +1,204 @@
+"""The number parser: what is a statistic, its value, unit, normalised value, qualifier and kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.extract.numbers import find_numbers, parse_chinese_numeral, parse_number
+from summarizer.models import MetricKind, NormalizedUnit, Qualifier
+
+
+def one(text: str):
+    found = find_numbers(text)
+    assert len(found) == 1, [text[p.start : p.end] for p in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "normalized", "norm_unit"),
+    [
+        ("实现规模以上工业增加值1.7万亿元", 1.7, "万亿元", 1.7e12, NormalizedUnit.CNY),
+        ("实现外商直接投资1590万美元", 1590, "万美元", 1.59e7, NormalizedUnit.USD),
+        ("引进外资2.5亿欧元", 2.5, "亿欧元", 2.5e8, NormalizedUnit.EUR),
+        ("同比增长7.1%", 7.1, "%", 7.1, NormalizedUnit.PERCENT),
+        ("高出21.4个百分点", 21.4, "个百分点", 21.4, NormalizedUnit.PERCENTAGE_POINT),
+        ("新建厂房4.2万个", 4.2, "万个", 42000, NormalizedUnit.COUNT),
+        ("展览面积达5万平方米", 5, "万平方米", 50000, NormalizedUnit.AREA_M2),
+        ("依托22.6平方公里的湿地", 22.6, "平方公里", 2.26e7, NormalizedUnit.AREA_M2),
+        ("把1600亩商住用地", 1600, "亩", 1600 * 666.67, NormalizedUnit.AREA_M2),
+        ("经营主体规模达到3.5242万户", 3.5242, "万户", 35242, NormalizedUnit.COUNT),
+        ("合计1,234家企业", 1234, "家", 1234, NormalizedUnit.COUNT),
+        ("产能5万立方米", 5, "万立方米", 50000, NormalizedUnit.OTHER),
+        ("年产10平方米/年的产线", 10, "平方米/年", 10, NormalizedUnit.OTHER),
+        ("标题：规上工业增加值1.7万亿", 1.7, "万亿", 1.7e12, NormalizedUnit.OTHER),
+        ("资金三千万元", 3000, "万元", 3e7, NormalizedUnit.CNY),
+        ("占比百分之二十", 20, "%", 20, NormalizedUnit.PERCENT),
+        ("营业收入１２．５亿元", 12.5, "亿元", 1.25e9, NormalizedUnit.CNY),
+    ],
+)
+def test_values_units_and_normalisation(text, value, unit, normalized, norm_unit) -> None:
+    p = one(text)
+    assert p.value == pytest.approx(value)
+    assert p.unit == unit
+    assert abs(p.normalized_value) == pytest.approx(normalized)
+    assert p.normalized_unit is norm_unit
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "norm", "norm_unit", "qualifier"),
+    [
+        ("大立、博日、红相三家企业", 3, 3, NormalizedUnit.COUNT, Qualifier.EXACT),
+        ("近三成的企业", 3, 30, NormalizedUnit.PERCENT, Qualifier.APPROX),
+        ("两成企业", 2, 20, NormalizedUnit.PERCENT, Qualifier.EXACT),
+        ("建成十余个平台", 10, 10, NormalizedUnit.COUNT, Qualifier.OVER),
+        ("共一百二十家", 120, 120, NormalizedUnit.COUNT, Qualifier.EXACT),
+        ("中国证监会等八部门联合印发", 8, 8, NormalizedUnit.COUNT, Qualifier.EXACT),
+    ],
+)
+def test_chinese_numerals(text, value, norm, norm_unit, qualifier) -> None:
+    p = one(text)
+    assert (p.value, abs(p.normalized_value), p.normalized_unit, p.qualifier) == (
+        value,
+        norm,
+        norm_unit,
+        qualifier,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("投入近700万元", Qualifier.APPROX),
+        ("同比增长约27%", Qualifier.APPROX),
+        ("约200人左右", Qualifier.APPROX),
+        ("金额超5000万元", Qualifier.OVER),
+        ("超过200家", Qualifier.OVER),
+        ("逾300家", Qualifier.OVER),
+        ("共计1650余万元", Qualifier.OVER),
+        ("1000多家", Qualifier.OVER),
+        ("占比达到50%以上", Qualifier.OVER),
+        ("突破1000家", Qualifier.OVER),
+        ("最低5万元", Qualifier.OVER),
+        ("不到10%", Qualifier.UNDER),
+        ("不足3家", Qualifier.UNDER),
+        ("降至1%以内", Qualifier.UNDER),
+        ("企业最高可获担保额度1000万元", Qualifier.UNDER),
+        ("费率不超过1%", Qualifier.UNDER),
+        ("完成工业投资26.7亿元", Qualifier.EXACT),
+    ],
+)
+def test_qualifiers(text: str, qualifier: Qualifier) -> None:
+    assert one(text).qualifier is qualifier
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "sign"),
+    [
+        ("工业增加值同比增长18.8%", MetricKind.CHANGE_RATE, 1),
+        ("增速达5%", MetricKind.CHANGE_RATE, 1),
+        ("同比下降3%", MetricKind.CHANGE_RATE, -1),
+        ("平均减少办理时限82%", MetricKind.CHANGE_RATE, -1),
+        ("占年度任务的55.49%", MetricKind.SHARE, 1),
+        ("开工率达93%", MetricKind.SHARE, 1),
+        ("99%的排放废物可利用", MetricKind.SHARE, 1),
+        ("担保费率全部降至1%以内", MetricKind.LEVEL, 1),
+        ("新增经营主体1785户", MetricKind.CHANGE_AMOUNT, 1),
+        ("协议投资额超去年同期371.15亿元", MetricKind.CHANGE_AMOUNT, 1),
+        ("规模以上工业增加值1.7万亿元", MetricKind.LEVEL, 1),
+        ("生产线从4条增至10条", MetricKind.LEVEL, 1),
+        ("较平均水平高出21.4个百分点", MetricKind.OTHER, 1),
+    ],
+)
+def test_kind_hints(text: str, kind: MetricKind, sign: int) -> None:
+    p = find_numbers(text)[-1]
+    assert (p.kind, p.sign) == (kind, sign)
+    assert p.signed_value == p.value * sign
+
+
+def test_a_decrease_is_negative_in_the_normalised_value() -> None:
+    p = one("办理材料减少45%")
+    assert p.value == 45 and p.normalized_value == -45
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5月20日，记者获悉",
+        "5 月 20 日，以",
+        "2024年5月，2019年度",
+        "上午10时30分开幕",
+        "第29届世界燃气大会",
+        "第一批企业，一是加强，二是推进",
+        "见第3版和11版",
+        "5G基站和51020工程",
+        "“1+N”审批模式",
+        "以“四个一”举措为项目赋能",
+        "联系电话：0917-3214567",
+        "董事长今年56岁",
+        "今年1-5月，1至5月，1—5月",
+        "三大工程、三篇文章、十四五规划",
+        "一企一策，一站式服务",
+        "二次利用",
+        "规模以上企业，亿元以上项目",
+        "RTP2000型号",
+        "1..7亿元的错误",
+        "七点一%的错误",
+        "1e30元",
+        "3个“一件事”",
+    ],
+)
+def test_not_metrics(text: str) -> None:
+    assert [text[p.start : p.end] for p in find_numbers(text)] == []
+
+
+def test_ranges_give_both_ends_with_the_shared_unit() -> None:
+    found = find_numbers("每年新增3-5家企业")
+    assert [(p.value, p.unit) for p in found] == [(3, "家"), (5, "家")]
+
+
+def test_spaced_out_layout_is_read_through() -> None:
+    text = "面 积 达 5 万 平 方\n\n米，为历届之最"
+    p = one(text)
+    assert p.normalized_value == 50000 and p.normalized_unit is NormalizedUnit.AREA_M2
+    assert text[p.start : p.end].startswith("5") and text[p.start : p.end].endswith("米")
+
+
+def test_offsets_point_at_number_and_unit() -> None:
+    text = "今年第一季度，实现营业收入7.8亿元、同比增长131.5%。"
+    found = find_numbers(text)
+    assert [text[p.start : p.end] for p in found] == ["7.8亿元", "131.5%"]
+    assert [text[p.num_start : p.num_end] for p in found] == ["7.8", "131.5"]
+
+
+def test_list_of_rates_shares_the_verb() -> None:
+    found = find_numbers("三家企业分别增长370.4%、298.3%、1396.4%")
+    assert [p.kind for p in found[1:]] == [MetricKind.CHANGE_RATE] * 3
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("一百二十", 120), ("一百零五", 105),
+     ("三千", 3000), ("十二万三千", 123000), ("一亿二千万", 120_000_000), ("三万亿", 3 * 10**12)],
+)  # fmt: skip
+def test_parse_chinese_numeral(literal: str, value: int) -> None:
+    assert parse_chinese_numeral(literal) == value
+
+
+@pytest.mark.parametrize("literal", ["三五", "十四五", "百", "千", "", "万亿", "abc"])
+def test_malformed_chinese_numerals(literal: str) -> None:
+    assert parse_chinese_numeral(literal) is None
+
+
+@pytest.mark.parametrize("literal", ["1..7", "1.", "9" * 30])
+def test_malformed_digit_literals(literal: str) -> None:
+    assert parse_number(literal) is None
+
+
+def test_absurd_but_well_formed_values_stay_finite() -> None:
+    p = one("总额达999999999999999亿元")
+    assert p.normalized_value == pytest.approx(999999999999999 * 1e8)
+
+
+def test_text_without_numbers() -> None:
+    assert find_numbers("没有任何数字的一段文字。") == []
+    assert find_numbers("") == []
