@@ -61,10 +61,22 @@ def test_closing_quote_stays_with_its_sentence() -> None:
     assert [s.text for s in split_sentences(text)] == ["他说：“我们有信心。”", "随后离开。"]
 
 
+def test_a_full_stop_inside_a_quotation_does_not_end_the_sentence() -> None:
+    text = "他说：“今年很难。但我们有信心。”随后离开。"
+    assert [s.text for s in split_sentences(text)] == [
+        "他说：“今年很难。但我们有信心。”",
+        "随后离开。",
+    ]
+    # An unbalanced quote mark does not swallow the rest of the article.
+    runaway = "他说：“" + "今年很难。" * 100
+    assert len(split_sentences(runaway)) > 10
+
+
 def test_overlong_sentences_are_cut_into_clauses() -> None:
     text = "，".join(["园区企业加快技改扩能提档升级步伐"] * 12) + "。"
     pieces = split_sentences(text, long_sentence=60)
     assert len(pieces) == 12
+    assert not any(p.whole for p in pieces)
     assert all(len(p.text) <= 60 for p in pieces)
     assert "".join(p.text for p in pieces) == text
 

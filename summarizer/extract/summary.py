@@ -185,7 +185,7 @@ def _pick(sentences: list[Sentence], scores: list[float], config: SummaryConfig)
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], i))
     # Whole sentences only (no sub-headings, no clause pieces), so that the summary splits back
     # into exactly the sentences it was built from.
-    complete = [i for i in order if _COMPLETE.search(sentences[i].text)]
+    complete = [i for i in order if sentences[i].whole and _COMPLETE.search(sentences[i].text)]
     # Very short sentences ("稳住。", "一企一策。") are slogans or sub-headings, not content.
     substantial = [i for i in complete if len(sentences[i].text) >= config.min_sentence_chars]
     if len(substantial) >= config.min_sentences:

@@ -23,6 +23,7 @@ _SENTENCE_END = re.compile(r"(?:[。！？!?；;]+|…{1,2}|\.{3,})[”’」』
 # Where an over-long sentence may be cut into clauses.
 _CLAUSE_END = re.compile(r"[，,：:][”’」』）)]*")
 LONG_SENTENCE = 120  # characters; longer sentences are split into clauses
+_MAX_QUOTE = 300  # an open quotation longer than this is taken as an unbalanced quote mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Sentence:
     start: int
     end: int
     index: int  # position among the sentences of its text
+    whole: bool = True  # False for a clause cut out of an over-long sentence
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -53,23 +55,40 @@ def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[t
     return out
 
 
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans; a full stop inside an open quotation (“…。…”) does not end the sentence
+    unless the quotation runs on for more than ``_MAX_QUOTE`` characters or a line ends."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        if not m.group().startswith("\n"):
+            seg = text[pos : m.end()]
+            if seg.count("“") > seg.count("”") and m.end() - pos < _MAX_QUOTE:
+                continue
+        out.append((pos, m.end()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return out
+
+
 def split_sentences(text: str, *, long_sentence: int = LONG_SENTENCE) -> list[Sentence]:
     """Split ``text`` into sentences; sentences longer than ``long_sentence`` into clauses.
 
     Pieces without any letter or digit (stray punctuation) are dropped.
     """
-    spans: list[tuple[int, int]] = []
-    for s, e in _pieces(text, 0, len(text), _SENTENCE_END):
+    spans: list[tuple[int, int, bool]] = []
+    for s, e in _sentence_spans(text):
         s, e = _trimmed(text, s, e)
         if e - s > long_sentence:
-            spans.extend(_trimmed(text, cs, ce) for cs, ce in _pieces(text, s, e, _CLAUSE_END))
+            clauses = [_trimmed(text, cs, ce) for cs, ce in _pieces(text, s, e, _CLAUSE_END)]
+            spans.extend((cs, ce, len(clauses) == 1) for cs, ce in clauses)
         else:
-            spans.append((s, e))
+            spans.append((s, e, True))
     out: list[Sentence] = []
-    for s, e in spans:
+    for s, e, whole in spans:
         piece = text[s:e]
         if e > s and any(ch.isalnum() for ch in piece):
-            out.append(Sentence(piece, s, e, len(out)))
+            out.append(Sentence(piece, s, e, len(out), whole))
     return out
 
 
