@@ -336,6 +336,8 @@ def test_missing_model_is_a_config_error(tmp_path: Path) -> None:
 def test_prompt_version_is_selectable_and_checked(tmp_path: Path) -> None:
     engine = build_engine(settings(tmp_path, prompt="article_summary@v1"))
     assert engine.info().prompts["article_summary"] == "article_summary@v1"
+    short = build_engine(settings(tmp_path, prompt="v1"))
+    assert short.info().prompts["article_summary"] == "article_summary@v1"
     with pytest.raises(ConfigError, match="unknown prompt"):
         build_engine(settings(tmp_path, prompt="article_summary@v99"))
     with pytest.raises(ConfigError, match="expected ArticleResponse"):

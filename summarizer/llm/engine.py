@@ -139,7 +139,10 @@ class LLMEngine:
             client_factory = default_client
         self._client_factory = client_factory
         self._tools = tools
-        self.article_prompt = self._load(settings.prompt or ARTICLE_TASK, ArticleResponse)
+        ref = settings.prompt or ARTICLE_TASK
+        if ref.startswith("@") or (ref[:1] == "v" and ref[1:].isdigit()):  # "v2" / "@v2"
+            ref = f"{ARTICLE_TASK}@{ref.lstrip('@')}"
+        self.article_prompt = self._load(ref, ArticleResponse)
         self.reduce_prompt = self._load(REDUCE_TASK, ReduceResponse)
         self._mode_used: StructuredMode | None = None
 
