@@ -17,6 +17,7 @@ loop ends). The offset map is stored as runs (a few per line), not one int per c
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from bisect import bisect_right
@@ -179,13 +180,23 @@ def is_cjk(ch: str) -> bool:
     return bool(_CJK_CHAR.match(ch))
 
 
+_FOLDABLE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％＋．]")
+
+
 def fold_chars(text: str) -> str:
     """Apply the 1:1 character folds of ``normalize`` (full-width → ASCII, digit dashes)."""
-    return _DIGIT_DASH.sub("-", text.translate(_FOLD))
+    if _FOLDABLE.search(text):
+        text = text.translate(_FOLD)
+    if _DIGIT_DASH.search(text):
+        text = _DIGIT_DASH.sub("-", text)
+    return text
 
 
 def _squeeze(line: str) -> str:
     return re.sub(rf"[{_HS}]+", "", line)
+
+
+_STRUCT_HINT = re.compile(r"[摄图版导【]|要目|看点|http|www", re.I)
 
 
 def is_structural_line(line: str) -> bool:
@@ -193,10 +204,15 @@ def is_structural_line(line: str) -> bool:
     s = line.strip(" \t\u3000\u00a0\r")
     if not s:
         return False
+    first = s[0]
+    if first == "#" and _MD_HEADING.match(s):
+        return True
+    if first in "►▶▷▸●◆■":
+        return True
+    if len(s) > 130 or not _STRUCT_HINT.search(s):
+        return False  # the fast path: most lines have none of the tell-tale characters
     return bool(
-        _MD_HEADING.match(s)
-        or _BYLINE_MARK.match(s)
-        or (_CREDIT.search(s) and len(_squeeze(s)) <= 40)
+        (_CREDIT.search(s) and len(_squeeze(s)) <= 40)
         or _PAGE_INDEX.match(s)
         or (_URL.search(s) and len(s) <= 120)
         or _SECTION_TAG.match(s)
@@ -215,7 +231,7 @@ def ends_paragraph(line: str) -> bool:
     s = line.rstrip(" \t\u3000\u00a0\r")
     if not s:
         return True
-    if _TRAILING_NAMES.search(s):
+    if "\u4e00" <= s[-1] <= "\u9fff" and _TRAILING_NAMES.search(s, max(0, len(s) - 48)):
         return True
     i = len(s) - 1
     while i >= 0 and s[i] in _CLOSERS:
@@ -243,7 +259,7 @@ class OffsetMap(Sequence[int]):
 
     @classmethod
     def identity(cls, length: int) -> OffsetMap:
-        return cls(array("q", [0]), array("q", [0]), length, length)
+        return cls(array("i", [0]), array("i", [0]), length, length)
 
     def __len__(self) -> int:
         return self._length + 1
@@ -289,8 +305,8 @@ class OffsetMap(Sequence[int]):
 
     def compose(self, inner: OffsetMap) -> OffsetMap:
         """Map through ``inner`` first (later pass), then through ``self`` (earlier pass)."""
-        norm_out = array("q")
-        orig_out = array("q")
+        norm_out = array("i")
+        orig_out = array("i")
         a_norm, a_orig = self._norm, self._orig
         b_norm, b_orig = inner._norm, inner._orig
         nb = len(b_norm)
@@ -340,18 +356,27 @@ class Document:
 # --- one pass ---------------------------------------------------------------------------------
 
 
-class _Lines:
-    """The non-blank lines of a text as parallel arrays of (start, end) offsets."""
+# Line feature bits (each computed on first use): value bit, then "known" bit.
+_TERM, _TERM_K = 1, 2  # the line ends a sentence
+_STRUCT, _STRUCT_K = 4, 8  # the line stands alone (heading, byline, credit, index, URL, TOC)
+_NEW, _NEW_K = 16, 32  # the line starts a new unit (lead, list item)
 
-    __slots__ = ("ends", "starts", "text")
+
+class _Lines:
+    """The non-blank lines of a text as parallel arrays, with their features cached."""
+
+    __slots__ = ("ends", "flags", "starts", "stops", "text", "widths")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = array("q")
-        self.ends = array("q")
+        self.starts = array("i")
+        self.ends = array("i")
         for m in _NONBLANK_LINE.finditer(text):
             self.starts.append(m.start())
             self.ends.append(m.end())
+        self.flags = bytearray(len(self.starts))
+        self.widths = array("l", [-1]) * len(self.starts)
+        self.stops = array("i", [-1]) * len(self.starts)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -359,8 +384,57 @@ class _Lines:
     def line(self, i: int) -> str:
         return self.text[self.starts[i] : self.ends[i]]
 
+    def has(self, i: int, bit: int) -> bool:
+        """Whether line ``i`` has feature ``bit`` (_TERM, _STRUCT or _NEW), cached."""
+        f = self.flags[i]
+        known = bit << 1
+        if not f & known:
+            test = _TERM_TEST if bit == _TERM else _STRUCT_TEST if bit == _STRUCT else _NEW_TEST
+            f |= known | (bit if test(self.line(i)) else 0)
+            self.flags[i] = f
+        return bool(f & bit)
+
+    def run_ends(self, j: int) -> bool:
+        """From line ``j`` on, a sentence ends (within 16 lines) before any structural line or
+        new paragraph. Memoised along the run, so a whole column costs one scan."""
+        stop = self.stops[j]
+        if stop < 0:
+            visited = []
+            k = j
+            n = len(self.starts)
+            while True:
+                known = self.stops[k]
+                if known >= 0:
+                    stop = known
+                    break
+                visited.append(k)
+                if self.has(k, _STRUCT):
+                    stop = 2 * k  # even: the run stops without a sentence end
+                    break
+                if self.has(k, _TERM):
+                    stop = 2 * k + 1  # odd: the run reaches a sentence end
+                    break
+                if k + 1 >= n:
+                    stop = 2 * k
+                    break
+                if self.has(k + 1, _NEW):
+                    stop = 2 * (k + 1)
+                    break
+                k += 1
+            for v in visited:
+                self.stops[v] = stop
+        return bool(stop & 1) and (stop >> 1) - j < 16
+
     def width(self, i: int) -> int:
-        return len(_squeeze(self.line(i)))
+        w = self.widths[i]
+        if w < 0:
+            w = self.widths[i] = len(_squeeze(self.line(i)))
+        return w
+
+
+_TERM_TEST = ends_paragraph
+_STRUCT_TEST = is_structural_line
+_NEW_TEST = starts_new_unit
 
 
 def _column_width(lines: _Lines, i: int) -> float:
@@ -369,80 +443,80 @@ def _column_width(lines: _Lines, i: int) -> float:
     return float(median(widths)) if len(widths) >= 5 else 0.0
 
 
-def _column_run_ends(lines: _Lines, i: int, width: float) -> bool:
-    """From line ``i`` on, the column run reaches a sentence end before any structure."""
-    for k in range(i, min(len(lines), i + 16)):
-        line = lines.line(k)
-        if is_structural_line(line) or (k > i and starts_new_unit(line)):
+def _column_run_ends(lines: _Lines, j: int, width: float) -> bool:
+    """From line ``j`` on, the column run reaches a sentence end before any structure or a
+    line much wider than the column."""
+    for k in range(j, min(len(lines), j + 16)):
+        if lines.has(k, _STRUCT) or (k > j and lines.has(k, _NEW)):
             return False
         if lines.width(k) > width * 1.5 + 2:
             return False
-        if ends_paragraph(line):
+        if lines.has(k, _TERM):
             return True
     return False
 
 
-@dataclass(slots=True)
+_OPENER_OR_CLOSER = re.compile("[“”（）()《》「」『』【】]")
+_CLOSER_OF = {c: o for o, c in _OPENERS.items()}
+
+
 class _Para:
-    """What the joiner knows about the paragraph built so far (kept incrementally: linear)."""
+    """What the joiner knows about the paragraph built so far.
 
-    first: str
-    fragment: bool  # holds punctuation that a headline does not
-    balance: dict[str, int]
+    Lines are scanned lazily (most paragraphs end at their first line and are never scanned)
+    and each line once, so the work stays linear.
+    """
 
-    @classmethod
-    def start(cls, line: str) -> _Para:
-        para = cls(line, False, {})
-        para.add(line)
-        return para
+    __slots__ = ("_balance", "_fragment", "_pending", "first", "first_index", "lines")
 
-    def add(self, line: str) -> None:
-        if not self.fragment and _FRAGMENT_PUNCT.search(line):
-            self.fragment = True
-        for o, c in _OPENERS.items():
-            d = line.count(o) - line.count(c)
-            if d:
-                self.balance[o] = self.balance.get(o, 0) + d
+    def __init__(self, lines: _Lines, first_index: int) -> None:
+        self.lines = lines
+        self.first_index = first_index
+        self.first = lines.line(first_index)
+        self._pending = [first_index]
+        self._fragment = False
+        self._balance: dict[str, int] = {}
 
-    def unbalanced(self) -> bool:
-        return any(v > 0 for v in self.balance.values())
+    def add(self, index: int) -> None:
+        self._pending.append(index)
 
+    def _scan(self) -> None:
+        for index in self._pending:
+            line = self.lines.line(index)
+            if not self._fragment and _FRAGMENT_PUNCT.search(line):
+                self._fragment = True
+            for ch in _OPENER_OR_CLOSER.findall(line):
+                key = _CLOSER_OF.get(ch, ch)
+                self._balance[key] = self._balance.get(key, 0) + (-1 if ch in _CLOSER_OF else 1)
+        self._pending.clear()
 
-def _reaches_sentence_end(lines: _Lines, j: int) -> bool:
-    """From line ``j`` on, a sentence ends before any structural line or new paragraph."""
-    for k in range(j, min(len(lines), j + 16)):
-        line = lines.line(k)
-        if is_structural_line(line) or (k > j and starts_new_unit(line)):
-            return False
-        if ends_paragraph(line):
-            return True
-    return False
+    def running_text(self) -> bool:
+        """Holds punctuation a headline does not, or an unclosed quote or bracket."""
+        self._scan()
+        return self._fragment or any(v > 0 for v in self._balance.values())
 
 
 def _should_join(lines: _Lines, i: int, para: _Para) -> bool:
     """Join line ``i`` (the end of paragraph ``para``) with line ``i + 1``?"""
-    last = lines.line(i)
-    nxt = lines.line(i + 1)
-    if is_structural_line(para.first) or is_structural_line(nxt) or starts_new_unit(nxt):
+    if lines.has(i, _TERM):
         return False
-    if ends_paragraph(last):
+    if lines.has(para.first_index, _STRUCT) or lines.has(i + 1, _STRUCT) or lines.has(i + 1, _NEW):
         return False
-    nxt_s = nxt.lstrip(_HS_CHARS)
-    last_s = last.rstrip(_HS_CHARS)
+    last_s = lines.line(i).rstrip(_HS_CHARS)
+    nxt_s = lines.line(i + 1).lstrip(_HS_CHARS)
     if nxt_s[:1] in _CONTINUATION_START:
         return True
     if last_s[-1:].isdigit() and (nxt_s[:1].isdigit() or nxt_s[:1] in ".%"):
         return True
     weak = (
-        para.fragment
-        or para.unbalanced()
-        or last_s[-1:] in _FRAGMENT_END
+        last_s[-1:] in _FRAGMENT_END
         or last_s.endswith(("：", ":"))
+        or para.running_text()
         or bool(_ENUM_START.match(para.first.lstrip(_HS_CHARS)))
     )
     if weak:
         # running text goes on to a sentence end; a list of headlines (a TOC) does not
-        return _reaches_sentence_end(lines, i + 1)
+        return lines.run_ends(i + 1)
     width = _column_width(lines, i)
     return width >= 4 and lines.width(i) >= 0.8 * width and _column_run_ends(lines, i + 1, width)
 
@@ -451,118 +525,155 @@ def _ascii_letter(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
 
 
-def _unprotected(
-    deletions: list[tuple[int, int]], protected: list[tuple[int, int]], text: str
-) -> list[tuple[int, int]]:
-    """Drop deletions of the spaces inside protected spans (their line edges are still trimmed)."""
+_WS_RUN = re.compile(rf"[{_HS}]+|[\r{_ZERO_WIDTH}]+")
+
+
+def _strong(ch: str) -> bool:
+    """A CJK character next to which a space is a typesetting artefact."""
+    return (
+        ("\u2e80" <= ch <= "\u9fff" and ch != "\u3000")
+        or "\uf900" <= ch <= "\ufaff"
+        or "\ufe30" <= ch <= "\ufe4f"
+        or "\uff01" <= ch <= "\uffef"
+        or ch in "\u2018\u2019\u201c\u201d\u2026\u2014\u2015\u00b7"
+    )
+
+
+def _ws_deletions(text: str) -> Iterator[tuple[int, int, int]]:
+    """Deletable whitespace as (start, end, 0), in order; the spaces between names are kept.
+
+    Deleted: CR and zero-width characters; horizontal whitespace at a line's edges, next to a
+    CJK character, or between a digit and %.
+    """
+    protected = _protected_spans(text)
     starts = [a for a, _ in protected]
-    out: list[tuple[int, int]] = []
-    for a, b in deletions:
-        k = bisect_right(starts, a) - 1
-        if k >= 0 and b <= protected[k][1]:
-            ps, pe = protected[k]
-            at_line_start = ps == 0 or text[ps - 1] == "\n"
-            if b < pe and not (a == ps and at_line_start):
-                continue
-        out.append((a, b))
-    return out
+    n = len(text)
+    for m in _WS_RUN.finditer(text):
+        a, b = m.span()
+        first = text[a]
+        if first == "\r" or first in _ZERO_WIDTH:
+            yield a, b, 0
+            continue
+        before = text[a - 1] if a else "\n"
+        after = text[b] if b < n else "\n"
+        if not (
+            before == "\n"
+            or after in "\n\r"
+            or _strong(before)
+            or _strong(after)
+            or (before.isdigit() and after in "%％")
+        ):
+            continue
+        if protected:
+            k = bisect_right(starts, a) - 1
+            if k >= 0 and b <= protected[k][1]:
+                ps, pe = protected[k]
+                at_line_start = ps == 0 or text[ps - 1] == "\n"
+                if b < pe and not (a == ps and at_line_start):
+                    continue  # a space between author names: information, keep it
+        yield a, b, 0
+
+
+def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
+    """Edits of the line gaps as parallel arrays (start, end, replacement code point or 0).
+
+    A join deletes the whole gap (or keeps its first newline as a space between Latin words);
+    a paragraph break keeps the first newline and deletes the blank lines after it.
+    """
+    starts, ends, repl = array("i"), array("i"), array("l")
+
+    def add(a: int, b: int, code: int = 0) -> None:
+        if a < b:
+            starts.append(a)
+            ends.append(b)
+            repl.append(code)
+
+    n = len(lines)
+    if n == 0:
+        add(0, len(text))
+        return starts, ends, repl
+    add(0, lines.starts[0])
+    para = _Para(lines, 0)
+    for i in range(n - 1):
+        gap_start, gap_end = lines.ends[i], lines.starts[i + 1]
+        first_nl = text.index("\n", gap_start, gap_end)
+        if _should_join(lines, i, para):
+            para.add(i + 1)
+            left = lines.line(i).rstrip()[-1:]
+            right = lines.line(i + 1).lstrip()[:1]
+            add(gap_start, first_nl)
+            if _ascii_letter(left) and _ascii_letter(right):
+                add(first_nl, first_nl + 1, ord(" "))  # a space between two Latin words
+            else:
+                add(first_nl, first_nl + 1)
+            add(first_nl + 1, gap_end)
+        else:
+            para = _Para(lines, i + 1)
+            add(gap_start, first_nl)
+            add(first_nl + 1, gap_end)
+    add(lines.ends[n - 1], len(text))
+    return starts, ends, repl
+
+
+def _gap_stream(edits: tuple[array, array, array]) -> Iterator[tuple[int, int, int]]:
+    starts, ends, repl = edits
+    for k in range(len(starts)):
+        yield starts[k], ends[k], repl[k]
+
+
+_BATCH = 4096  # pieces joined per batch: bounds the memory of the output under construction
 
 
 def _one_pass(text: str) -> tuple[str, OffsetMap] | None:
     """Apply the layout rules once; ``None`` when nothing changes."""
-    deletions: list[tuple[int, int]] = [m.span() for m in _DEL_WS.finditer(text)]
-    protected = _protected_spans(text)
-    if protected:
-        deletions = _unprotected(deletions, protected, text)
-    replacements: dict[int, str] = {}
+    if not text:
+        return None
     lines = _Lines(text)
-    n = len(lines)
-    if n == 0:
-        if not text:
-            return None
-        deletions = [(0, len(text))]
-    else:
-        if lines.starts[0] > 0:
-            deletions.append((0, lines.starts[0]))
-        if lines.ends[n - 1] < len(text):
-            deletions.append((lines.ends[n - 1], len(text)))
-        para = _Para.start(lines.line(0))
-        for i in range(n - 1):
-            gap_start, gap_end = lines.ends[i], lines.starts[i + 1]
-            if _should_join(lines, i, para):
-                para.add(lines.line(i + 1))
-                left = lines.line(i).rstrip()[-1:]
-                right = lines.line(i + 1).lstrip()[:1]
-                if _ascii_letter(left) and _ascii_letter(right):
-                    # keep one character of the gap as the space between two Latin words
-                    first_nl = text.index("\n", gap_start, gap_end)
-                    replacements[first_nl] = " "
-                    deletions.append((gap_start, first_nl))
-                    deletions.append((first_nl + 1, gap_end))
-                else:
-                    deletions.append((gap_start, gap_end))
-            else:
-                para = _Para.start(lines.line(i + 1))
-                first_nl = text.index("\n", gap_start, gap_end)
-                if first_nl + 1 < gap_end:
-                    deletions.append((first_nl + 1, gap_end))
-                if first_nl > gap_start:
-                    deletions.append((gap_start, first_nl))
-    if not deletions and not replacements:
-        folded = fold_chars(text)
-        if folded == text:
-            return None
-        return folded, OffsetMap.identity(len(text))
-    deletions.sort()
+    edits = _gap_edits(text, lines)
+    del lines
+    chunks: list[str] = []
     pieces: list[str] = []
-    norm_starts = array("q")
-    orig_starts = array("q")
+    norm_starts = array("i")
+    orig_starts = array("i")
     out_len = 0
     pos = 0
-
-    def keep(a: int, b: int) -> None:
-        nonlocal out_len
-        if a >= b:
-            return
-        if not (orig_starts and orig_starts[-1] + (out_len - norm_starts[-1]) == a):
-            norm_starts.append(out_len)
-            orig_starts.append(a)
-        pieces.append(text[a:b])
-        out_len += b - a
-
-    repl_positions = sorted(replacements)
-    r = 0
-    for a, b in deletions:
+    changed = False
+    for a, b, code in heapq.merge(_ws_deletions(text), _gap_stream(edits)):
         if b <= pos:
             continue
-        a = max(a, pos)
-        while r < len(repl_positions) and repl_positions[r] < a:
-            rp = repl_positions[r]
-            if rp >= pos:
-                keep(pos, rp)
-                keep_char = replacements[rp]
-                if not (orig_starts and orig_starts[-1] + (out_len - norm_starts[-1]) == rp):
-                    norm_starts.append(out_len)
-                    orig_starts.append(rp)
-                pieces.append(keep_char)
-                out_len += 1
-                pos = rp + 1
-            r += 1
-        keep(pos, a)
-        pos = b
-    while r < len(repl_positions):
-        rp = repl_positions[r]
-        if rp >= pos:
-            keep(pos, rp)
-            if not (orig_starts and orig_starts[-1] + (out_len - norm_starts[-1]) == rp):
+        changed = True
+        if a < pos:
+            a = pos
+        if a > pos:
+            if not (norm_starts and orig_starts[-1] + (out_len - norm_starts[-1]) == pos):
                 norm_starts.append(out_len)
-                orig_starts.append(rp)
-            pieces.append(replacements[rp])
+                orig_starts.append(pos)
+            pieces.append(text[pos:a])
+            out_len += a - pos
+        if code:
+            # one original char replaced by one char: a run of its own
+            if not (norm_starts and orig_starts[-1] + (out_len - norm_starts[-1]) == a):
+                norm_starts.append(out_len)
+                orig_starts.append(a)
+            pieces.append(chr(code))
             out_len += 1
-            pos = rp + 1
-        r += 1
-    keep(pos, len(text))
-    out = "".join(pieces)
+        pos = b
+        if len(pieces) >= _BATCH:
+            chunks.append("".join(pieces))
+            pieces.clear()
+    if not changed:
+        folded = fold_chars(text)
+        return None if folded == text else (folded, OffsetMap.identity(len(text)))
+    if pos < len(text):
+        if not (norm_starts and orig_starts[-1] + (out_len - norm_starts[-1]) == pos):
+            norm_starts.append(out_len)
+            orig_starts.append(pos)
+        pieces.append(text[pos:])
+        out_len += len(text) - pos
+    chunks.append("".join(pieces))
+    del pieces
+    out = chunks[0] if len(chunks) == 1 else "".join(chunks)
+    del chunks
     out = fold_chars(out)
     if out == text:
         return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,13 +71,43 @@ def decode_bytes(data: bytes, *, source: str = "<bytes>") -> tuple[str, str]:
         encodings = ["utf-8", "gb18030"]
     for enc in encodings:
         try:
-            text = data.decode(enc)
+            text = _decode(data, enc)
         except UnicodeDecodeError:
             continue
-        if not text.strip():
+        if text.isspace():
             raise EmptyInputError("the input has only whitespace", source=source)
+        if _looks_html(text):
+            raise InputError(
+                "the input is an HTML page, not an issue text: save it as plain text first",
+                source=source,
+            )
         return text, enc
     raise DecodeError("the input is neither UTF-8, UTF-16 nor GB18030/GBK text", source=source)
+
+
+_CHUNK = 1 << 20
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*<html)", re.I)
+_HTML_TAG = re.compile(
+    r"</?(?:html|head|body|div|p|span|br|table|tr|td|a|script|style|meta)\b[^>]*>", re.I
+)
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    """Decode in 1 MB steps: a one-shot decode of mixed ASCII/CJK text can briefly need four
+    bytes per character; pieces keep the peak near the size of the result."""
+    if len(data) <= _CHUNK:
+        return data.decode(encoding)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    view = memoryview(data)
+    parts = [decoder.decode(view[i : i + _CHUNK]) for i in range(0, len(view), _CHUNK)]
+    parts.append(decoder.decode(b"", final=True))
+    return "".join(parts)
+
+
+def _looks_html(text: str) -> bool:
+    """An HTML page (a doctype or <html> first, or markup tags all over its start)."""
+    head = text[:65536]
+    return bool(_HTML_START.match(head)) or len(_HTML_TAG.findall(head)) >= 8
 
 
 def _issue_from_bytes(data: bytes, path: str) -> IssueText:

@@ -21,7 +21,10 @@ and byline included, in the original text).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum, auto
 
 from .models import Block, BlockKind
@@ -60,7 +63,9 @@ _TRAILING_SOURCE = re.compile(
 )
 _DATE_START = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|近期|日前|\d{4}年\d{1,2}月)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
+_LINE = re.compile(r"[^\n]+")
 _HEADLINE_MAX = 40
+_POOL_REACH = 12  # untitled articles a front-page headline list can serve
 _CAPTION_ARTICLE_MIN = 40  # squashed chars: a photo text this long tells a news item of its own
 
 
@@ -91,7 +96,7 @@ class _Line:
 
 
 @dataclass(slots=True)
-class _Draft:
+class _Draft:  # slots and few fields: a huge issue has one per block
     kind: BlockKind
     start: int  # normalised start of the whole block (title, byline...)
     end: int  # normalised end of the whole block
@@ -104,9 +109,7 @@ class _Draft:
     photo: bool = False  # a photo text closed by its credit
     closed: bool = False  # its trailing author names were printed
     after_credit: bool = False  # a standalone credit followed its last paragraph
-    last_line: str = ""
-    lines: int = 0
-    pooled: list[str] = field(default_factory=list)
+    ends_sentence: bool = True  # its last paragraph ends with a full stop
 
 
 def _dedupe(text: str) -> tuple[str, bool]:
@@ -122,28 +125,50 @@ class _Segmenter:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.lines = list(self._classify(doc.text))
+        self._lines = self._classify(doc.text)
+        self._buffer: deque[_Line] = deque()
+        self._base = 0  # absolute index of self._buffer[0]
+        self._exhausted = False
         self.blocks: list[_Draft] = []
         self.header: list[_Line] = []
         self.cur: _Draft | None = None
         self.hard_closed = False
-        self.pool: list[str] = []
+        self.pool: list[tuple[int, str]] = []  # (position, headline) of front-page lists
         self.toc_seen = False
 
     # --- line classification ------------------------------------------------------------------
 
-    def _classify(self, text: str) -> list[_Line]:
-        out: list[_Line] = []
-        pos = 0
-        for raw in text.split("\n"):
-            start, end = pos, pos + len(raw)
-            pos = end + 1
+    def _classify(self, text: str) -> Iterator[_Line]:
+        """Classified non-blank lines, lazily: only a small window is held in memory."""
+        for m in _LINE.finditer(text):
+            raw = m.group()
             stripped = raw.strip(_HS)
             if not stripped:
                 continue
+            start = m.start()
             lead_ws = len(raw) - len(raw.lstrip(_HS))
-            out.append(self._classify_line(stripped, start, end, start + lead_ws))
-        return out
+            yield self._classify_line(stripped, start, m.end(), start + lead_ws)
+
+    def _line(self, i: int) -> _Line | None:
+        """Line ``i`` (absolute index), pulling more from the classifier as needed."""
+        k = i - self._base
+        while k >= len(self._buffer) and not self._exhausted:
+            nxt = next(self._lines, None)
+            if nxt is None:
+                self._exhausted = True
+            else:
+                self._buffer.append(nxt)
+        return self._buffer[k] if 0 <= k < len(self._buffer) else None
+
+    def _release(self, i: int) -> None:
+        """Forget lines before ``i``: the state machine never looks back."""
+        while self._buffer and self._base < i:
+            self._buffer.popleft()
+            self._base += 1
+
+    def _kind_at(self, i: int) -> _Kind | None:
+        line = self._line(i)
+        return None if line is None else line.kind
 
     def _classify_line(self, s: str, start: int, end: int, cstart: int) -> _Line:
         m = _MD.match(s)
@@ -194,12 +219,10 @@ class _Segmenter:
     # --- the state machine --------------------------------------------------------------------
 
     def run(self) -> list[Block]:
-        lines = self.lines
         i = 0
-        while i < len(lines):
-            line = lines[i]
-            handler = _HANDLERS[line.kind]
-            i = handler(self, i, line)
+        while (line := self._line(i)) is not None:
+            i = _HANDLERS[line.kind](self, i, line)
+            self._release(i)
         self._flush_header()
         self._close()
         return self._finish()
@@ -214,24 +237,21 @@ class _Segmenter:
         cur = self.cur
         if cur is None or self.hard_closed or cur.photo or cur.closed:
             return True
-        line = self.lines[i]
+        line = self._line(i)
+        assert line is not None
         if line.toc or line.listed:
             return True
         if line.kind is _Kind.HEADING and cur.md_level is not None and line.level <= cur.md_level:
             return True
         heads = 0
         j = i
-        while j < len(self.lines) and self.lines[j].kind in (
-            _Kind.HEAD,
-            _Kind.HEADING,
-            _Kind.BYLINE,
-        ):
-            if self.lines[j].kind is _Kind.BYLINE:
+        while j < i + 12 and self._kind_at(j) in (_Kind.HEAD, _Kind.HEADING, _Kind.BYLINE):
+            if self._kind_at(j) is _Kind.BYLINE:
                 return True
             heads += 1
             j += 1
-        if j < len(self.lines):
-            nxt = self.lines[j].kind
+        nxt = self._kind_at(j)
+        if nxt is not None:
             if nxt is _Kind.LEAD:
                 return True
             if nxt in (_Kind.CREDIT, _Kind.CREDIT_PREFIX):
@@ -266,8 +286,9 @@ class _Segmenter:
     def _on_credit(self, i: int, line: _Line) -> int:
         start_line = line
         if line.kind is _Kind.CREDIT_PREFIX:
-            if i + 1 < len(self.lines) and self.lines[i + 1].kind is _Kind.CREDIT:
-                line = self.lines[i + 1]
+            following = self._line(i + 1)
+            if following is not None and following.kind is _Kind.CREDIT:
+                line = following
                 i += 1
             else:  # a lone "本报记者": a short headline-like line
                 line = _Line(_Kind.HEAD, line.start, line.end, line.text, line.content_start)
@@ -329,9 +350,10 @@ class _Segmenter:
             return i + 1
         j = i
         kinds = {_Kind.INDEX} if line.kind is _Kind.INDEX else {line.kind}
-        while j + 1 < len(self.lines) and self.lines[j + 1].kind in kinds:
+        while self._kind_at(j + 1) in kinds:
             j += 1
-        last = self.lines[j]
+        last = self._line(j)
+        assert last is not None
         first = line
         if line.kind is _Kind.INDEX and self.header:
             # headlines with no body before a page index: a table of contents
@@ -363,8 +385,7 @@ class _Segmenter:
             names = self._lead_names(line.content_start, line.content_start + cut)
             draft.byline = draft.byline or names
             draft.body_start = line.content_start + cut
-        draft.last_line = line.text
-        draft.lines = 1
+        draft.ends_sentence = ends_paragraph(line.text)
         self._check_trailing(draft, line)
         self.cur = draft
 
@@ -373,8 +394,7 @@ class _Segmenter:
         assert cur is not None
         cur.body_end = line.end
         cur.end = line.end
-        cur.last_line = line.text
-        cur.lines += 1
+        cur.ends_sentence = ends_paragraph(line.text)
         cur.after_credit = False
         self._check_trailing(cur, line)
 
@@ -390,7 +410,7 @@ class _Segmenter:
         if any(h.toc or h.listed for h in heads) or (
             len(heads) >= 3 and all(h.kind is _Kind.HEAD for h in heads)
         ):
-            self.pool.extend(h.text for h in heads if h.text)
+            self.pool.extend((h.start, h.text) for h in heads if h.text)
             return
         md = [h for h in heads if h.kind is _Kind.HEADING]
         if md:
@@ -423,12 +443,12 @@ class _Segmenter:
 
     def _photo_news_follows(self, i: int, cur: _Draft) -> bool:
         """After a standalone credit: does line ``i`` start a photo news item of its own?"""
-        if not ends_paragraph(cur.last_line):
+        if not cur.ends_sentence:
             return False  # the article's sentence goes on after the photo
         paragraphs: list[_Line] = []
         j = i
-        while j < len(self.lines) and self.lines[j].kind in (_Kind.BODY, _Kind.LEAD):
-            paragraphs.append(self.lines[j])
+        while j < i + 32 and (p := self._line(j)) is not None and p.kind in _BODY_KINDS:
+            paragraphs.append(p)
             j += 1
         if any("图为" in p.text for p in paragraphs):
             return True
@@ -487,8 +507,11 @@ class _Segmenter:
             while body_end > body_start and text[body_end - 1] in _HS + "\n":
                 body_end -= 1
             span = self.doc.to_original(d.start, max(d.start, d.end))
+            # model_construct: the values are right by construction, and one shared
+            # fields-set (all fields are set) saves ~0.5 KB per block on huge issues
             blocks.append(
-                Block(
+                Block.model_construct(
+                    _BLOCK_FIELDS,
                     id=f"a{n}",
                     kind=d.kind,
                     title=d.title,
@@ -518,26 +541,52 @@ class _Segmenter:
         return max(line_start, start) + len(last.rstrip(_HS))
 
     def _assign_pool(self, drafts: list[_Draft]) -> None:
-        """Give front-page list headlines to the untitled articles they describe best."""
+        """Give front-page list headlines to the untitled articles they describe best.
+
+        A list only serves the articles after it and before the next list (its page), at most
+        ``_POOL_REACH`` of them, so the work stays linear in the issue size.
+        """
         if not self.pool:
             return
-        untitled = [d for d in drafts if d.kind is BlockKind.ARTICLE and d.title is None]
+        groups: list[list[tuple[int, str]]] = []
+        for pos, headline in self.pool:
+            if groups and pos - groups[-1][-1][0] < 400:
+                groups[-1].append((pos, headline))
+            else:
+                groups.append([(pos, headline)])
+        bounds = [g[0][0] for g in groups[1:]] + [len(self.doc.text) + 1]
+        starts = [d.start for d in drafts]  # drafts are sorted by start
+        for group, limit in zip(groups, bounds, strict=True):
+            untitled: list[_Draft] = []
+            for d in drafts[bisect_left(starts, group[0][0]) :]:
+                if d.start >= limit or len(untitled) >= _POOL_REACH:
+                    break
+                if d.kind is BlockKind.ARTICLE and d.title is None:
+                    untitled.append(d)
+            self._assign_group([h for _, h in group], untitled)
+
+    def _assign_group(self, headlines: list[str], untitled: list[_Draft]) -> None:
+        # headline words are in the first paragraphs: 600 chars are enough and keep it cheap
+        bodies = [
+            _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
+            for d in untitled
+        ]
         scored: list[tuple[float, int, int]] = []
-        for hi, headline in enumerate(self.pool):
+        for hi, headline in enumerate(headlines):
             grams = _bigrams(headline)
             if not grams:
                 continue
-            for di, d in enumerate(untitled):
-                body = self.doc.text[d.body_start : d.body_end]
-                score = len(grams & _bigrams(body)) / len(grams)
+            for di, body in enumerate(bodies):
+                score = len(grams & body) / len(grams)
                 if score >= 0.3:
-                    scored.append((score, hi, di))
+                    scored.append((score, -di, hi))
         used_h: set[int] = set()
         used_d: set[int] = set()
-        for _score, hi, di in sorted(scored, reverse=True):
+        for _score, neg_di, hi in sorted(scored, reverse=True):
+            di = -neg_di
             if hi in used_h or di in used_d:
                 continue
-            untitled[di].title = self.pool[hi]
+            untitled[di].title = headlines[hi]
             used_h.add(hi)
             used_d.add(di)
 
@@ -556,6 +605,9 @@ def _bigrams(text: str) -> set[str]:
     s = _squash(text)
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
+
+_BODY_KINDS = frozenset({_Kind.BODY, _Kind.LEAD})
+_BLOCK_FIELDS = set(Block.model_fields)
 
 _HANDLERS = {
     _Kind.HEADING: _Segmenter._on_head,
