@@ -19,6 +19,7 @@ import typer
 
 from ..errors import ExitCode, InputError, InputNotFoundError, SummarizerError
 from ..evaluation.gold import GoldIssue, load_gold_dir
+from ..evaluation.metrics import MetricsEvaluator
 from ..evaluation.segmentation import SegScore, evaluate_segmentation, total_score
 from ..models import Block
 from ..normalize import Document
@@ -232,10 +233,8 @@ class SegmentationEvaluator:
 
 
 # The tables `summarizer eval` prints, in order.
-# TODO(metrics): append a MetricsEvaluator here once summarizer/evaluation/metrics.py provides
-# evaluate_metrics(...): it gets the same EvalCase (doc + blocks + gold, whose articles carry
-# the gold metrics) and prints the second table; nothing else in this command has to change.
-EVALUATORS: list[Callable[[], Evaluator]] = [SegmentationEvaluator]
+# Each gets the same EvalCase (doc + blocks + gold) and prints its own table.
+EVALUATORS: list[Callable[[], Evaluator]] = [SegmentationEvaluator, MetricsEvaluator]
 
 
 def _cases(gold_dir: Path, corpus_dir: Path) -> tuple[list[EvalCase], int]:

@@ -20,13 +20,21 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..models import Article, Metric
 from .gold import GoldIssue, GoldMetric, squash, squash_map
 
-__all__ = ["MetricScore", "MetricsMatch", "combine_scores", "evaluate_metrics", "same_text"]
+__all__ = [
+    "MetricScore",
+    "MetricsEvaluator",
+    "MetricsMatch",
+    "combine_scores",
+    "evaluate_metrics",
+    "same_text",
+]
 
 _REL_TOL = 0.005
 _STRIP = re.compile(r"[\s（）()“”\"《》「」『』【】、，,。:：·]")
@@ -319,3 +327,41 @@ def evaluate_metrics(
             score.false_positives += 1
             score.spurious.append(m.quote)
     return score
+
+
+class MetricsEvaluator:
+    """The ``summarizer eval`` table for metrics: the offline extractor on each issue's article
+    blocks (as the offline engine runs it), scored by ``evaluate_metrics``.
+
+    A case is anything with ``name``, ``original``, ``doc``, ``blocks`` and ``gold`` (the CLI's
+    EvalCase); the extractor can be swapped (``extract``) to score another engine's metrics.
+    """
+
+    title = "metrics"
+    columns = (
+        "file", "required", "tp", "fp", "precision", "recall", "f1",
+        "kind", "qualifier", "indicator", "subject",
+    )  # fmt: skip
+
+    def __init__(self, extract: Callable[..., list[Metric]] | None = None) -> None:
+        self._extract = extract
+
+    def score(self, case: Any) -> MetricScore:
+        from ..extract.metrics import extract_metrics
+        from ..models import BlockKind
+
+        extract = self._extract or extract_metrics
+        metrics = [
+            extract(block, case.doc) for block in case.blocks if block.kind is BlockKind.ARTICLE
+        ]
+        return evaluate_metrics(metrics, case.gold, text=case.original, file=case.name)
+
+    def total(self, scores: list[MetricScore]) -> MetricScore:
+        return combine_scores(scores, "TOTAL")
+
+    def row(self, s: MetricScore) -> list[str]:
+        r = s.as_row()
+        return [str(r[c]) for c in self.columns]
+
+    def as_json(self, s: MetricScore) -> dict[str, Any]:
+        return {**s.as_row(), "missed": list(s.missed), "spurious": list(s.spurious)}
