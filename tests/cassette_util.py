@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import importlib.util
@@ -146,6 +147,43 @@ def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+class ReadableYaml:
+    """A vcrpy serializer for reviewable cassettes: UTF-8 text, multi-line strings as blocks.
+
+    Request bodies are stored pretty-printed (matching is on canonical JSON, so the layout does
+    not matter); response bodies are stored exactly as the server sent them.
+    """
+
+    @staticmethod
+    def deserialize(cassette_string: str) -> dict[str, Any]:
+        from vcr.serializers import yamlserializer
+
+        data: dict[str, Any] = yamlserializer.deserialize(cassette_string)
+        return data
+
+    @staticmethod
+    def serialize(cassette_dict: dict[str, Any]) -> str:
+        import yaml
+
+        class Dumper(yaml.SafeDumper):
+            pass
+
+        def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+            style = "|" if "\n" in value else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+        Dumper.add_representer(str, text)
+        data = copy.deepcopy(cassette_dict)
+        for interaction in data.get("interactions", []):
+            body = interaction["request"].get("body")
+            if isinstance(body, str) and body.startswith("{"):
+                with contextlib.suppress(ValueError):
+                    interaction["request"]["body"] = json.dumps(
+                        json.loads(body), ensure_ascii=False, indent=1
+                    )
+        return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
 @dataclass(frozen=True, slots=True)
 class RecordSettings:
     """Captured from the environment once per session (the tests' env is isolated after)."""
@@ -176,14 +214,13 @@ def make_vcr(record: bool) -> Any:
 
     my_vcr = vcr.VCR(
         cassette_library_dir=str(CASSETTES),
-        serializer="yaml",
+        serializer="readable_yaml",
         record_mode="all" if record else "none",
         match_on=["method", "endpoint", "json_body"],
         filter_headers=list(FILTER_REQUEST_HEADERS),
         before_record_request=before_record_request,
         before_record_response=before_record_response,
         decode_compressed_response=True,
-        allow_playback_repeats=False,
     )
     matchers: dict[str, Callable[[Any, Any], None]] = {
         "endpoint": endpoint_matcher,
@@ -191,6 +228,7 @@ def make_vcr(record: bool) -> Any:
     }
     for name, matcher in matchers.items():
         my_vcr.register_matcher(name, matcher)
+    my_vcr.register_serializer("readable_yaml", ReadableYaml)
     return my_vcr
 
 
@@ -199,6 +237,7 @@ __all__ = [
     "CASSETTE_MODEL",
     "NEUTRAL_BASE_URL",
     "PROVENANCE_HANDWRITTEN",
+    "ReadableYaml",
     "RecordSettings",
     "before_record_request",
     "before_record_response",
