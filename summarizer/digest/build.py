@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from ..errors import ConfigError, SummarizerError
 from ..store.db import wrap_error
@@ -167,17 +168,35 @@ def _build(
         if art is not None:
             {"topic": art.topics, "zone": art.zones, "company": art.companies}[kind].append(name)
 
-    metric_rows = conn.execute(
-        "SELECT m.article_id, m.issue_id, a.article_key, m.canonical_subject, m.indicator,"
-        " m.period, m.period_start, m.period_end, m.value, m.unit, m.norm_value, m.norm_unit,"
-        " m.kind, m.qualifier, m.quote FROM metrics m JOIN articles a ON a.id = m.article_id"
-        f" WHERE m.issue_id {_IN_SELECTION} ORDER BY m.issue_id, m.span_start",
+    cur = conn.cursor()
+    cur.row_factory = None  # plain tuples (columns: _M_* below)
+    # SQLite aggregates equal reports (same group, same value) in C: one row per distinct value.
+    metric_rows = cur.execute(
+        "SELECT m.canonical_subject, m.indicator, m.period, m.period_start, m.period_end,"
+        " substr(i.issue_date, 1, 4) AS year, m.kind, m.norm_unit, round(m.norm_value, 6) AS nv,"
+        " min(m.value), min(m.unit), min(m.qualifier), min(m.quote),"
+        " group_concat(m.issue_id || char(30) || a.article_key || char(30) || m.article_id,"
+        " char(31)), min(m.id), count(*)"
+        " FROM metrics m JOIN issues i ON i.id = m.issue_id JOIN articles a ON a.id = m.article_id"
+        f" WHERE m.issue_id {_IN_SELECTION}"
+        " GROUP BY m.canonical_subject, m.indicator, m.period, m.period_start, m.period_end,"
+        " year, m.kind, m.norm_unit, nv,"
+        " CASE WHEN i.issue_date IS NULL THEN m.issue_id END,"
+        " CASE WHEN m.canonical_subject IS NULL OR m.indicator IS NULL THEN m.id END"
+        " ORDER BY min(m.id)",
         (ids,),
     ).fetchall()
+    counts_m: dict[int, int] = dict(
+        cur.execute(
+            f"SELECT issue_id, count(*) FROM metrics WHERE issue_id {_IN_SELECTION}"
+            " GROUP BY issue_id",
+            (ids,),
+        ).fetchall()
+    )
 
     def ref(issue_id: int, article_key: str) -> SourceRef:
         row = by_issue[issue_id]
-        return SourceRef(
+        return SourceRef.model_construct(
             issue_id=issue_id,
             issue=row.name,
             issue_date=row.issue_date,
@@ -191,15 +210,12 @@ def _build(
     counts_a: dict[int, int] = defaultdict(int)
     for a in arts.values():
         counts_a[a.issue_id] += 1
-    counts_m: dict[int, int] = defaultdict(int)
-    for m in metric_rows:
-        counts_m[m[1]] += 1
     for iref in digest.issues:
-        iref.articles, iref.metrics = counts_a[iref.id], counts_m[iref.id]
+        iref.articles, iref.metrics = counts_a[iref.id], counts_m.get(iref.id, 0)
     digest.article_count = len(arts)
-    digest.metric_count = len(metric_rows)
+    digest.metric_count = sum(counts_m.values())
 
-    groups = _metric_groups(metric_rows, by_issue, order, arts, ref)
+    groups = _metric_groups(metric_rows, order, arts)
     stories = _stories(arts)
     _rank(stories, groups)
     ranked = sorted(stories, key=lambda s: (-s.score, -s.articles[0].order, s.articles[0].id))
@@ -210,9 +226,12 @@ def _build(
     front = ranked[:front_size]
     digest.front = [story(s) for s in front]
     digest.sections = _sections(ranked[front_size:], per_topic, story)
-    shown, conflicts, total = _group_models(groups, max_metric_rows, ref)
+    shown, conflicts, total = _group_models(groups, max_metric_rows, max_conflicts, ref)
     digest.metric_groups, digest.metric_groups_total = shown, total
-    digest.conflicts = conflicts[:max_conflicts]
+    digest.conflicts, digest.conflicts_total = (
+        conflicts,
+        sum(1 for g in groups if not g.consumed and len(g.values) > 1),
+    )
     digest.zones = _index(ranked, "zones", max_index_entries, max_index_links, ref)
     digest.companies = _index(ranked, "companies", max_index_entries, max_index_links, ref)
     digest.chart = _chart(groups, chart_bars, ref)
@@ -240,7 +259,9 @@ class _Group:
     kind: str
     unit: str
     # distinct normalised value -> (row, sources (issue_id, article_key))
-    values: dict[float, tuple[sqlite3.Row, list[tuple[int, str]]]] = field(default_factory=dict)
+    values: dict[float, tuple[tuple[Any, ...], dict[tuple[int, str], None]]] = field(
+        default_factory=dict
+    )
     first_order: int = 0
     last_order: int = 0
     change: _Group | None = None
@@ -251,49 +272,66 @@ class _Group:
         return sum(len(v[1]) for v in self.values.values())
 
 
-def _period_key(row: sqlite3.Row, issue: IssueRow) -> tuple[str, str | None]:
+# Column positions in the aggregated metric query of ``_build``.
+(_M_SUBJECT, _M_INDICATOR, _M_PERIOD, _M_PSTART, _M_PEND, _M_YEAR, _M_KIND, _M_NUNIT) = range(8)
+(_M_NORM, _M_VALUE, _M_UNIT, _M_QUAL, _M_QUOTE, _M_SOURCES, _M_FIRST_ID) = range(8, 15)
+_YEAR = re.compile(r"(19|20)\d\d")
+_MAX_REFS = 12  # source links kept per reported value (the count is kept in full)
+_MAX_VALUES = 8  # distinct values kept per conflicting group (the count is kept in full)
+
+
+def _period_key(row: tuple[Any, ...]) -> tuple[str, str | None]:
     """(grouping key, shown period): relative periods (今年一季度) get the issue's year."""
-    period = row["period"]
-    if row["period_start"]:
-        return f"{row['period_start']}..{row['period_end']}", period
-    year = issue.issue_date[:4] if issue.issue_date else None
-    if period and year and not re.search(r"(19|20)\d\d", period):
+    period, year = row[_M_PERIOD], row[_M_YEAR]
+    if row[_M_PSTART]:
+        return f"{row[_M_PSTART]}..{row[_M_PEND]}", period
+    if period and year and not _YEAR.search(period):
         return f"{period}|{year}", f"{period}（{year}）"
-    return f"{period or ''}|{year or issue.id}", period
+    return f"{period or ''}|{year or ''}", period
 
 
 def _metric_groups(
-    rows: list[sqlite3.Row],
-    by_issue: dict[int, IssueRow],
+    rows: list[tuple[Any, ...]],
     order: dict[int, int],
     arts: dict[int, _Article],
-    ref: Callable[[int, str], SourceRef],
 ) -> list[_Group]:
     groups: dict[tuple[object, ...], _Group] = {}
-    for n, r in enumerate(rows):
-        issue = by_issue[r["issue_id"]]
-        pkey, shown_period = _period_key(r, issue)
-        subject, indicator = r["canonical_subject"], r["indicator"]
+    for r in rows:
+        items = [x.split("\x1e") for x in r[_M_SOURCES].split("\x1f")]
+        sources = {(int(i), k): None for i, k, _ in items}
+        orders = [order[i] for i, _ in sources]
+        article_ids = {int(a) for _, _, a in items}
+        subject, indicator = r[_M_SUBJECT], r[_M_INDICATOR]
+        pkey, shown_period = _period_key(r)
         if subject and indicator:
-            key: tuple[object, ...] = (subject, indicator, pkey, r["kind"], r["norm_unit"])
+            key: tuple[object, ...] = (subject, indicator, pkey, r[_M_KIND], r[_M_NUNIT])
+            if r[_M_YEAR] is None:  # undated issues: comparable only within the issue
+                key += (next(iter(sources))[0],)
         else:  # without subject or indicator a number cannot be compared across issues
-            key = ("#", n)
+            key = ("#", r[_M_FIRST_ID])
         g = groups.get(key)
-        o = order[r["issue_id"]]
         if g is None:
             g = groups[key] = _Group(
-                subject, indicator, shown_period, r["kind"], r["norm_unit"], first_order=o
+                subject, indicator, shown_period, r[_M_KIND], r[_M_NUNIT], first_order=min(orders)
             )
-        g.last_order = max(g.last_order, o)
-        value = round(float(r["norm_value"]), 6)
-        entry = g.values.setdefault(value, (r, []))
-        src = (r["issue_id"], r["article_key"])
-        if src not in entry[1]:
-            entry[1].append(src)
-        art = arts.get(r["article_id"])
-        if art is not None and key[0] != "#":
-            art.metric_keys.add(key)
+        g.first_order = min(g.first_order, *orders)
+        g.last_order = max(g.last_order, *orders)
+        value = float(r[_M_NORM])
+        entry = g.values.get(value)
+        if entry is None:
+            entry = g.values[value] = (r, {})
+        entry[1].update(sources)
+        if key[0] != "#":
+            for article_id in article_ids:
+                art = arts.get(article_id)
+                if art is not None:
+                    art.metric_keys.add(key)
     result = list(groups.values())
+    for g in result:  # sources in chronological order, values by first report
+        for value, (row, srcs) in list(g.values.items()):
+            ordered = sorted(srcs, key=lambda s: order[s[0]])
+            g.values[value] = (row, dict.fromkeys(ordered))
+        g.values = dict(sorted(g.values.items(), key=lambda kv: order[next(iter(kv[1][1]))[0]]))
     # Pair a level with its growth rate (规模以上工业增加值 + 规模以上工业增加值同比增长).
     rates: dict[tuple[object, ...], list[_Group]] = defaultdict(list)
     for g in result:
@@ -311,19 +349,30 @@ def _metric_groups(
 
 def _report(
     value: float,
-    entry: tuple[sqlite3.Row, list[tuple[int, str]]],
+    entry: tuple[tuple[Any, ...], dict[tuple[int, str], None]],
     ref: Callable[[int, str], SourceRef],
 ) -> MetricReport:
     row, sources = entry
-    return MetricReport(
-        value=row["value"],
-        unit=row["unit"],
+    return MetricReport.model_construct(
+        value=row[_M_VALUE],
+        unit=row[_M_UNIT],
         normalized_value=value,
-        normalized_unit=row["norm_unit"],
-        qualifier=row["qualifier"],
-        quote=row["quote"],
-        sources=[ref(i, k) for i, k in sources],
+        normalized_unit=row[_M_NUNIT],
+        qualifier=row[_M_QUAL],
+        quote=row[_M_QUOTE],
+        sources=[ref(i, k) for i, k in list(sources)[:_MAX_REFS]],
+        source_count=len(sources),
     )
+
+
+def _kept_values(g: _Group) -> list[float]:
+    """At most ``_MAX_VALUES`` values: the most reported, shown in order of first report."""
+    values = list(g.values)
+    if len(values) <= _MAX_VALUES:
+        return values
+    position = {v: n for n, v in enumerate(values)}
+    top = sorted(values, key=lambda v: (-len(g.values[v][1]), position[v]))[:_MAX_VALUES]
+    return sorted(top, key=position.__getitem__)
 
 
 def _group_model(g: _Group, ref: Callable[[int, str], SourceRef]) -> MetricGroup:
@@ -331,18 +380,19 @@ def _group_model(g: _Group, ref: Callable[[int, str], SourceRef]) -> MetricGroup
     if g.change is not None:
         value, entry = next(iter(g.change.values.items()))
         change = _report(value, entry, ref)
-    return MetricGroup(
+    return MetricGroup.model_construct(
         subject=g.subject,
         indicator=g.indicator,
         period=g.period,
         kind=g.kind,
-        reports=[_report(v, e, ref) for v, e in g.values.items()],
+        reports=[_report(v, g.values[v], ref) for v in _kept_values(g)],
+        value_count=len(g.values),
         change=change,
     )
 
 
 def _group_models(
-    groups: list[_Group], limit: int, ref: Callable[[int, str], SourceRef]
+    groups: list[_Group], limit: int, max_conflicts: int, ref: Callable[[int, str], SourceRef]
 ) -> tuple[list[MetricGroup], list[MetricGroup], int]:
     visible = [g for g in groups if not g.consumed]
     conflicts = [g for g in visible if len(g.values) > 1]
@@ -359,7 +409,7 @@ def _group_models(
     )
     return (
         [_group_model(g, ref) for g in ranked[:limit]],
-        [_group_model(g, ref) for g in conflicts],
+        [_group_model(g, ref) for g in conflicts[:max_conflicts]],
         len(visible),
     )
 
@@ -383,17 +433,18 @@ def _chart(
             (n for n, word in enumerate(_CHART_PREFERENCE) if word in g.indicator),
             len(_CHART_PREFERENCE),
         )
-        value, (_row, sources) = next(iter(g.values.items()))
         rank = (pref, -g.last_order)
+        if g.subject in best and best[g.subject][0] <= rank:
+            continue
+        value, (_row, sources) = next(iter(g.values.items()))
         bar = ChartBar(
             zone=g.subject,
             indicator=g.indicator,
             period=g.period,
             value=value,
-            source=ref(*sources[0]),
+            source=ref(*next(iter(sources))),
         )
-        if g.subject not in best or rank < best[g.subject][0]:
-            best[g.subject] = (rank, bar)
+        best[g.subject] = (rank, bar)
     bars = [b for _, b in best.values()]
     bars.sort(key=lambda b: -b.value)
     return bars[:limit]

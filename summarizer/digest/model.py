@@ -78,7 +78,8 @@ class MetricReport(BaseModel):
     normalized_unit: str
     qualifier: str = "exact"
     quote: str
-    sources: list[SourceRef] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)  # the first ones, chronologically
+    source_count: int = 0  # every article that reported this value
 
 
 class MetricGroup(BaseModel):
@@ -89,11 +90,12 @@ class MetricGroup(BaseModel):
     period: str | None = None
     kind: str
     reports: list[MetricReport] = Field(default_factory=list)
+    value_count: int = 0  # distinct values reported (reports holds at most a few of them)
     change: MetricReport | None = None  # the matching growth rate of a level metric
 
     @property
     def conflict(self) -> bool:
-        return len(self.reports) > 1
+        return max(self.value_count, len(self.reports)) > 1
 
 
 class IndexEntry(BaseModel):
@@ -127,6 +129,7 @@ class Digest(BaseModel):
     metric_groups: list[MetricGroup] = Field(default_factory=list)
     metric_groups_total: int = 0
     conflicts: list[MetricGroup] = Field(default_factory=list)
+    conflicts_total: int = 0
     zones: list[IndexEntry] = Field(default_factory=list)
     companies: list[IndexEntry] = Field(default_factory=list)
     chart: list[ChartBar] = Field(default_factory=list)

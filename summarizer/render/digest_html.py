@@ -125,7 +125,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <td class="num">{% if g.kind == "change_rate" %}—{% else %}{{ value(r) }}{% endif %}</td>
 <td class="num">{% if g.kind == "change_rate" %}{{ change(r) }}{% else %}{{ change(g.change) }}{% endif %}</td>
 <td>{{ g.period or "—" }}</td>
-<td class="src">{{ sources(r.sources) }}</td>
+<td class="src">{{ sources(r.sources, 4, r.source_count) }}</td>
 </tr>
 {% endfor %}{% endfor %}</tbody></table></div>
 <p class="note">{{ d.metric_groups|length }} of {{ d.metric_groups_total }} metric groups shown (⚠ = conflicting values); all of them: <code>summarizer query metrics</code>.</p>
@@ -135,8 +135,9 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>数据冲突 Conflicts</h2>
 {% if d.conflicts %}<p class="note">The same subject, indicator and period reported with different values.</p>
 <ul>{% for g in d.conflicts %}<li><strong>{{ [g.subject, g.indicator, g.period]|select|join(" · ") }}</strong>:
-{% for r in g.reports %}{% if not loop.first %} vs {% endif %}<span class="flag">{{ value(r) }}</span> <span class="src">({{ sources(r.sources, 3) }})</span>{% endfor %}</li>
+{% for r in g.reports %}{% if not loop.first %} vs {% endif %}<span class="flag">{{ value(r) }}</span> <span class="src">({{ sources(r.sources, 3, r.source_count) }})</span>{% endfor %}{% if g.value_count > g.reports|length %} <span class="note">… {{ g.value_count - g.reports|length }} other values</span>{% endif %}</li>
 {% endfor %}</ul>
+{% if d.conflicts_total > d.conflicts|length %}<p class="note">{{ d.conflicts|length }} of {{ d.conflicts_total }} conflicts shown.</p>{% endif %}
 {% else %}<p class="note">No conflicting values.</p>{% endif %}
 </section>
 {% if d.chart %}<section id="growth">
@@ -172,9 +173,10 @@ def _uri(path: str) -> str:
         return path
 
 
-def _sources(refs: list, limit: int = 4) -> Markup:  # type: ignore[type-arg]
+def _sources(refs: list, limit: int = 4, total: int = 0) -> Markup:  # type: ignore[type-arg]
     links = [Markup('<a href="#src-{}">{}</a>').format(r.issue_id, r.label) for r in refs[:limit]]
-    more = f" +{len(refs) - limit}" if len(refs) > limit else ""
+    total = max(total, len(refs))
+    more = f" +{total - limit}" if total > limit else ""
     return Markup(", ").join(links) + more
 
 

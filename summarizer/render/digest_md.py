@@ -65,9 +65,11 @@ def _src(ref: SourceRef) -> str:
     return f"[{md_text(ref.label)}](#src-{ref.issue_id})"
 
 
-def _sources(refs: list[SourceRef], limit: int = 4) -> str:
+def _sources(refs: list[SourceRef], limit: int = 4, total: int = 0) -> str:
+    """The first ``limit`` source links, then how many more there are."""
+    total = max(total, len(refs))
     shown = ", ".join(_src(r) for r in refs[:limit])
-    return shown + (f" +{len(refs) - limit}" if len(refs) > limit else "")
+    return shown + (f" +{total - limit}" if total > limit else "")
 
 
 def fresh_points(s: DigestStory, limit: int = 3) -> list[str]:
@@ -97,7 +99,7 @@ def _group_rows(groups: list[MetricGroup]) -> list[str]:
             flag = " ⚠️" if g.conflict else ""
             rows.append(
                 f"| {md_cell(g.subject)}{flag} | {md_cell(g.indicator)} | {value} | {change} |"
-                f" {md_cell(g.period)} | {_sources(r.sources)} |"
+                f" {md_cell(g.period)} | {_sources(r.sources, 4, r.source_count)} |"
             )
     return rows
 
@@ -161,13 +163,18 @@ def render_markdown(d: Digest) -> str:
         out.append("")
         for g in d.conflicts:
             values = " vs ".join(
-                f"**{md_text(fmt_value(r))}** ({_sources(r.sources, 3)})" for r in g.reports
+                f"**{md_text(fmt_value(r))}** ({_sources(r.sources, 3, r.source_count)})"
+                for r in g.reports
             )
             head = " · ".join(md_text(x) for x in (g.subject, g.indicator, g.period) if x)
-            out.append(f"- {head}: {values}")
+            hidden = g.value_count - len(g.reports)
+            tail = f" … {hidden} other values" if hidden > 0 else ""
+            out.append(f"- {head}: {values}{tail}")
         out.append("")
     else:
         out += ["_No conflicting values._", ""]
+    if d.conflicts_total > len(d.conflicts):
+        out += [f"_{len(d.conflicts)} of {d.conflicts_total} conflicts shown._", ""]
 
     if d.chart:
         out += [
