@@ -44,6 +44,11 @@ def test_people_from_credits_and_speech() -> None:
     assert "记者" not in people
 
 
+def test_bare_speaker_after_punctuation() -> None:
+    people = extract_entities("谈到未来，李明说：“我们有信心。”他说，还要加油。").people
+    assert people == ["李明"]
+
+
 def test_byline_forms() -> None:
     assert split_byline("巩茜 宋格") == ["巩茜", "宋格"]
     assert split_byline("新华社记者 鞠焕宗/摄") == ["鞠焕宗"]

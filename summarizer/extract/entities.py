@@ -160,6 +160,10 @@ _CREDIT = re.compile(
     r"(?:记者|通讯员|摄影|编辑|作者)\s*[:：]?\s*"
     r"([\u4e00-\u9fff]{2,3}(?:[ \t\u3000、]+[\u4e00-\u9fff]{2,3}){0,3})(?=[\s）)」】,，。/]|$)"
 )
+# "，李明说：" / "。王芳表示，": a bare name right after punctuation, before a speech verb.
+_BARE_SPEAKER = re.compile(
+    r"(?:^|(?<=[，。；：“”、\s,;:]))([\u4e00-\u9fff]{2,3})(?:说|表示|介绍)[，,：:]"
+)
 _PHOTO_CREDIT = re.compile(r"([\u4e00-\u9fff]{2,3})\s*[/／]\s*摄")
 _TITLED_SPEAKER = re.compile(
     rf"(?:{_PERSON_TITLES})([\u4e00-\u9fff]{{2,3}}?)(?:说|表示|介绍|指出|告诉记者|坦言|认为)"
@@ -197,6 +201,7 @@ def _people(text: str, byline: str | None) -> list[str]:
         found.extend(p for p in re.split(r"[\s、，,]+", m.group(1)) if _is_person(p))
     found.extend(m.group(1) for m in _PHOTO_CREDIT.finditer(text) if _is_person(m.group(1)))
     found.extend(m.group(1) for m in _TITLED_SPEAKER.finditer(text) if _is_person(m.group(1)))
+    found.extend(m.group(1) for m in _BARE_SPEAKER.finditer(text) if _is_person(m.group(1)))
     return _ordered_unique(found)
 
 
