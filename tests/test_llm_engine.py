@@ -401,3 +401,16 @@ def test_empty_choices_are_asked_again_unchanged(tmp_path: Path) -> None:
     result = engine.run(blocks, doc, issue_date=None)
     assert len(result.articles) == 1 and result.usage.reasks == 1
     assert client.requests[1].messages == client.requests[0].messages
+
+
+def test_a_400_about_the_request_after_the_mode_worked_is_not_a_downgrade(tmp_path: Path) -> None:
+    def script(req: ChatRequest, n: int) -> ChatResult:
+        if "35家" in user_text(req):
+            raise PermanentLLMError("bad request: context length exceeded", status=400)
+        return ok(answer())
+
+    doc, blocks = blocks_for(ART1, ART2)
+    engine, client = _engine(tmp_path, script, structured_mode="auto", concurrency=1)
+    result = engine.run(blocks, doc, issue_date=None)
+    assert result.coverage.mode_downgrades == 0 and len(client.requests) == 2
+    assert [e.article_id for e in result.errors] == ["a2"]

@@ -90,6 +90,17 @@ def fence_for(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "tool", "function")
+
+
+def _mode_problem(error: PermanentLLMError, mode: StructuredMode, state: _Run) -> bool:
+    """Is a 400 about the structured mode (worth a downgrade) rather than this request?"""
+    if mode not in state.working:
+        return True  # the mode never worked here: assume the server lacks it
+    message = error.message.lower()
+    return any(word in message for word in _FORMAT_WORDS)
+
+
 @functools.lru_cache(maxsize=64)
 def _params_digest(mode: StructuredMode, model: type[BaseModel]) -> str:
     return cache_key(request_params(mode, model))
@@ -114,6 +125,7 @@ class _Run:
     usage: Usage = field(default_factory=Usage)
     coverage: Coverage = field(default_factory=Coverage)
     partial: list[ArticleError] = field(default_factory=list)  # articles missing a chunk
+    working: set[StructuredMode] = field(default_factory=set)  # modes accepted this run
     worker: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="summarizer-ground")
     )
@@ -339,7 +351,7 @@ class LLMEngine:
                     rendered.messages(), params, mode, max_tokens, temperature, model, state
                 )
             except PermanentLLMError as e:
-                if state.auto and e.status == 400:
+                if state.auto and e.status == 400 and _mode_problem(e, mode, state):
                     nxt = self._downgrade(state, mode)
                     if nxt is not None:
                         mode = nxt
@@ -368,7 +380,7 @@ class LLMEngine:
                 temperature=temperature,
                 **params,
             )
-            result = await self._send(request, state)
+            result = await self._send(request, state, mode)
             truncated = result.finish_reason == "length"
             try:
                 text = answer_text(result, mode)
@@ -404,11 +416,12 @@ class LLMEngine:
             assert isinstance(answer, model)
             return answer
 
-    async def _send(self, request: ChatRequest, state: _Run) -> ChatResult:
+    async def _send(self, request: ChatRequest, state: _Run, mode: StructuredMode) -> ChatResult:
         async def attempt() -> ChatResult:
             async with state.semaphore:
                 state.usage.calls += 1
                 result = await state.client.complete(request)
+                state.working.add(mode)  # the server accepted this mode's request
             # Let a request waiting for the slot go out before this one's CPU work.
             await asyncio.sleep(0)
             state.usage.calls += result.calls - 1
@@ -549,7 +562,11 @@ def _other_blocks(
     if not blocks:
         return {}
     if tools.other_blocks is not None:
-        done = tools.other_blocks(blocks, doc, issue_date)
+        try:
+            done = tools.other_blocks(blocks, doc, issue_date)
+        except Exception as e:  # recorded per block, like an article's failure
+            error = f"{type(e).__name__}: {e}"
+            return {b.id: ArticleError(article_id=b.id, error=error) for b in blocks}
         out: dict[str, Article | ArticleError] = {a.id: a for a in done.articles}
         out.update({e.article_id: e for e in done.errors})
         return out

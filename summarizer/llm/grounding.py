@@ -48,39 +48,20 @@ class Toolkit:
     other_blocks: Callable[[list[Block], Document, date | None], Any] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Whole:
-    text: str
-    start: int
-    end: int
-
-
-def _no_chunking(text: str, **_: Any) -> list[_Whole]:
-    """One chunk: used only when ``summarizer.chunk`` is not installed."""
-    return [_Whole(text, 0, len(text))]
-
-
 def default_toolkit() -> Toolkit:
-    """The real tools: ``summarizer.ground``, ``summarizer.extract.metrics``, ``summarizer.chunk``."""
-    try:
-        from ..extract.metrics import extract_metrics
-        from ..ground import locate_quote, numbers_not_in_text, parse_quote
-    except ImportError as e:
-        raise ConfigError(f"the LLM engine needs the offline grounding tools: {e}") from e
+    """The real tools: ``summarizer.ground``, ``extract.metrics``, ``chunk``, ``extract.offline``."""
     try:
         from ..chunk import chunk
-    except ImportError:
-        chunk = _no_chunking
-    other_blocks = None
-    try:
+        from ..extract.metrics import extract_metrics
         from ..extract.offline import OfflineEngine
+        from ..ground import locate_quote, numbers_not_in_text, parse_quote
+    except ImportError as e:
+        raise ConfigError(f"the LLM engine needs the offline tools: {e}") from e
 
-        def other_blocks(blocks: list[Block], doc: Document, issue_date: date | None) -> Any:
-            return OfflineEngine(extract_metrics=extract_metrics).run(
-                blocks, doc, issue_date=issue_date
-            )
-    except ImportError:
-        pass
+    def other_blocks(blocks: list[Block], doc: Document, issue_date: date | None) -> Any:
+        engine = OfflineEngine(extract_metrics=extract_metrics)
+        return engine.run(blocks, doc, issue_date=issue_date)
+
     return Toolkit(
         locate_quote, parse_quote, numbers_not_in_text, extract_metrics, chunk, other_blocks
     )
