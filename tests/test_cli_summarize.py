@@ -149,6 +149,17 @@ def test_several_issues_to_an_output_dir(monkeypatch, capsys, issue: Path, tmp_p
     assert sorted(p.name for p in outdir.iterdir()) == ["20240521.md", "gaoxin-2025-06-18.md"]
 
 
+def test_several_issues_to_one_output_file(
+    monkeypatch, capsys, issue: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "all.jsonl"
+    code, _, _ = run(
+        monkeypatch, capsys, "summarize", str(issue), str(issue), "-f", "jsonl", "-o", str(target)
+    )
+    assert code == 0
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 4  # 2 issues x 2 articles
+
+
 def test_one_issue_to_an_output_file(monkeypatch, capsys, issue: Path, tmp_path: Path) -> None:
     target = tmp_path / "x" / "summary.json"
     code, _, _ = run(monkeypatch, capsys, "summarize", str(issue), "-o", str(target))

@@ -3,8 +3,9 @@
 Several issues: each bad one prints a one-line error and the others go on; exit 1 when any issue
 or article failed, 2 when every issue was bad input, 3 on configuration errors.
 Output for several issues: ``--format json`` prints one IssueSummary per line (JSON Lines of
-issue summaries) on stdout, or writes ``<name>.json`` per issue when ``--output`` is a
-directory; one issue prints exactly one IssueSummary object.
+issue summaries), md separates the reports with a rule; ``--output`` names a file for all of
+that, or a directory (an existing one, or a new path without a suffix) that gets
+``<name>.<format>`` per issue. One issue with json prints exactly one IssueSummary object.
 """
 
 from __future__ import annotations
@@ -248,8 +249,11 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _emit_issues(summaries: list[IssueSummary], fmt: IssueFormat, output: Path | None) -> None:
-    if output is not None and (len(summaries) > 1 or output.is_dir()):
-        # One file per issue in a directory.
+    as_dir = output is not None and (
+        output.is_dir() or (len(summaries) > 1 and not output.suffix and not output.exists())
+    )
+    if output is not None and as_dir:
+        # One file per issue in a directory (an existing one, or a new name without a suffix).
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as e:
