@@ -242,7 +242,7 @@ def test_multi_chunk_article_is_reduced_with_one_more_call(tmp_path: Path) -> No
 
     def script(req: ChatRequest, n: int) -> ChatResult:
         if "merge" in str(req.messages[0]["content"]):
-            assert "part" in user_text(req)
+            assert "[1] " in user_text(req) and "[3] " in user_text(req)
             return ok(
                 {
                     "headline": "合并标题",

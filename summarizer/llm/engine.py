@@ -478,13 +478,11 @@ class LLMEngine:
     async def _reduce(
         self, block: Block, responses: list[ArticleResponse], state: _Run
     ) -> ReduceResponse:
-        import json
-
-        parts = [
-            {"part": i, "headline": r.headline, "summary": r.summary, "key_points": r.key_points}
-            for i, r in enumerate(responses, 1)
-        ]
-        text = json.dumps(parts, ensure_ascii=False, indent=0)
+        parts = []
+        for i, r in enumerate(responses, 1):
+            points = "".join(f"\n- {p}" for p in r.key_points)
+            parts.append(f"[{i}] {r.headline}\n{r.summary}{points}")
+        text = "\n\n".join(parts)
         context = {"title": block.title or "", "text": text, "fence": fence_for(text)}
         return await self._ask(self.reduce_prompt, context, ReduceResponse, state)
 
