@@ -248,3 +248,4 @@ def test_readme_first_command_renders_the_example() -> None:
     assert md.count("\n## ") >= 3
     assert "| Subject | Indicator | Value | Period | Kind | Qualifier | Quote |" in md
     assert "Traceback" not in res.stderr and "using the offline engine" in res.stderr
+    assert "prefix dict" not in res.stderr  # jieba stays quiet

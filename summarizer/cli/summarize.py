@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -248,6 +249,15 @@ def _write(text: str, output: Path | None) -> None:
         raise InputError(f"cannot write: {e.strerror or e}", source=str(output)) from e
 
 
+# How several issues share one stream: JSON Lines of IssueSummary, concatenated article lines,
+# Markdown reports separated by a rule.
+_SEVERAL: dict[IssueFormat, Callable[[list[IssueSummary]], str]] = {
+    IssueFormat.JSON: lambda ss: "".join(s.model_dump_json() + "\n" for s in ss),
+    IssueFormat.JSONL: lambda ss: "".join(render_issue(s, IssueFormat.JSONL) for s in ss),
+    IssueFormat.MD: lambda ss: "\n---\n\n".join(render_issue(s, IssueFormat.MD) for s in ss),
+}
+
+
 def _emit_issues(summaries: list[IssueSummary], fmt: IssueFormat, output: Path | None) -> None:
     as_dir = output is not None and (
         output.is_dir() or (len(summaries) > 1 and not output.suffix and not output.exists())
@@ -263,13 +273,10 @@ def _emit_issues(summaries: list[IssueSummary], fmt: IssueFormat, output: Path |
         for i, summary in enumerate(summaries):
             _write(render_issue(summary, fmt), output / f"{_stem(summary, i)}.{fmt.value}")
         return
-    if fmt is IssueFormat.JSON and len(summaries) > 1:
-        text = "".join(s.model_dump_json() + "\n" for s in summaries)
-    elif fmt is IssueFormat.MD:
-        text = "\n---\n\n".join(render_issue(s, fmt) for s in summaries)
+    if len(summaries) == 1:
+        _write(render_issue(summaries[0], fmt), output)
     else:
-        text = "".join(render_issue(s, fmt) for s in summaries)
-    _write(text, output)
+        _write(_SEVERAL[fmt](summaries), output)
 
 
 def summarize(
