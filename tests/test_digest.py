@@ -269,3 +269,27 @@ def test_llm_overview_failure_falls_back_to_extractive(conn: sqlite3.Connection)
     d = build_digest(conn, overview_writer=broken)
     assert d.overview_kind == "extractive" and d.overview_error == "endpoint down"
     assert d.overview[0].startswith("本摘要收录 3 期")
+
+
+def test_several_values_inside_one_issue_are_a_list_not_a_conflict(tmp_path: Path) -> None:
+    c = connect(tmp_path / "s.db")
+    listing = make_article(
+        "x1",
+        "三家企业增长",
+        "大立、博日、红相三家企业分别增长370.4%、298.3%、1396.4%。",
+        metrics=[_gdp(370.4, "杭州高新区"), _gdp(298.3, "杭州高新区"), _gdp(1396.4, "杭州高新区")],
+    )
+    _store(c, "list", date(2025, 6, 1), [listing])
+    d = build_digest(c)
+    group = next(g for g in d.metric_groups if g.subject == "杭州高新区")
+    assert group.value_count == 3 and not group.conflict
+    assert d.conflicts == [] and d.conflicts_total == 0
+    # The same three values, one of them changed, in a later issue: now it is a conflict.
+    _store(
+        c,
+        "later",
+        date(2025, 6, 9),
+        [make_article("y1", "再报", "再报。", metrics=[_gdp(371.0, "杭州高新区")])],
+    )
+    d2 = build_digest(c)
+    assert d2.conflicts_total == 1 and d2.conflicts[0].value_count == 4

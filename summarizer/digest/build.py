@@ -230,7 +230,7 @@ def _build(
     digest.metric_groups, digest.metric_groups_total = shown, total
     digest.conflicts, digest.conflicts_total = (
         conflicts,
-        sum(1 for g in groups if not g.consumed and len(g.values) > 1),
+        sum(1 for g in groups if not g.consumed and g.conflict),
     )
     digest.zones = _index(ranked, "zones", max_index_entries, max_index_links, ref)
     digest.companies = _index(ranked, "companies", max_index_entries, max_index_links, ref)
@@ -270,6 +270,15 @@ class _Group:
     @property
     def sources(self) -> int:
         return sum(len(v[1]) for v in self.values.values())
+
+    @property
+    def conflict(self) -> bool:
+        """Different values from different issues. Several values inside one issue are a list
+        (大立、博日、红相分别增长…) or a from-to pair, not a contradiction."""
+        if len(self.values) < 2:
+            return False
+        issues = {i for _, srcs in self.values.values() for i, _ in srcs}
+        return len(issues) > 1
 
 
 # Column positions in the aggregated metric query of ``_build``.
@@ -387,6 +396,7 @@ def _group_model(g: _Group, ref: Callable[[int, str], SourceRef]) -> MetricGroup
         kind=g.kind,
         reports=[_report(v, g.values[v], ref) for v in _kept_values(g)],
         value_count=len(g.values),
+        conflict=g.conflict,
         change=change,
     )
 
@@ -395,12 +405,11 @@ def _group_models(
     groups: list[_Group], limit: int, max_conflicts: int, ref: Callable[[int, str], SourceRef]
 ) -> tuple[list[MetricGroup], list[MetricGroup], int]:
     visible = [g for g in groups if not g.consumed]
-    conflicts = [g for g in visible if len(g.values) > 1]
+    conflicts = [g for g in visible if g.conflict]
     conflicts.sort(key=lambda g: (g.subject or "", g.indicator or "", g.period or ""))
     ranked = sorted(
         visible,
         key=lambda g: (
-            len(g.values) <= 1,
             g.subject is None,
             -g.sources,
             -(g.change is not None),
@@ -570,7 +579,7 @@ def _extractive_overview(d: Digest) -> list[str]:
     extra = f"，其中 {undated} 期无日期" if undated else ""
     out = [
         f"本摘要收录 {len(d.issues)} 期（{span}{extra}），{d.article_count} 篇文章，"
-        f"{d.metric_count} 项指标；{len(d.conflicts)} 组指标数值互相矛盾。"
+        f"{d.metric_count} 项指标；{d.conflicts_total} 组指标数值互相矛盾。"
     ]
     heads = [s.title for s in d.front[:3] if s.title]
     if heads:

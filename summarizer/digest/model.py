@@ -91,11 +91,8 @@ class MetricGroup(BaseModel):
     kind: str
     reports: list[MetricReport] = Field(default_factory=list)
     value_count: int = 0  # distinct values reported (reports holds at most a few of them)
+    conflict: bool = False  # different values reported by different issues
     change: MetricReport | None = None  # the matching growth rate of a level metric
-
-    @property
-    def conflict(self) -> bool:
-        return max(self.value_count, len(self.reports)) > 1
 
 
 class IndexEntry(BaseModel):
