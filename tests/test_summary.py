@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer.extract.summary import (
     SummaryConfig,
@@ -194,3 +196,23 @@ def test_many_metrics_on_a_long_article() -> None:
     summary = summarize_block(_block(text=text), metrics, config=SummaryConfig(max_candidates=40))
     assert len(summary.key_points) == SummaryConfig().max_key_points
     assert all(k in text for k in summary.key_points)
+
+
+_ALPHABET = (
+    "园区企业营收增长高新区公司项目投资亿元万家个百分点的了在和“”（）。，；！？…：、\n 0123456789.%"
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet=_ALPHABET, max_size=400), st.one_of(st.none(), st.text(_ALPHABET, max_size=20))
+)
+def test_any_text_gives_a_faithful_summary(text: str, title: str | None) -> None:
+    summary = summarize_block(_block(text=text, title=title))
+    pieces = [s.text for s in split_sentences(summary.summary, long_sentence=10**9)]
+    assert len(pieces) <= 4
+    assert all(p in text for p in pieces)
+    assert len(summary.summary) <= 200 or len(pieces) == 1
+    assert all(k in text for k in summary.key_points)
+    if not (title or "").strip():
+        assert summary.headline in text
