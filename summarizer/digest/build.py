@@ -272,6 +272,10 @@ class _Group:
         return sum(len(v[1]) for v in self.values.values())
 
     @property
+    def issues(self) -> int:
+        return len({i for _, srcs in self.values.values() for i, _ in srcs})
+
+    @property
     def conflict(self) -> bool:
         """Different values from different issues. Several values inside one issue are a list
         (大立、博日、红相分别增长…) or a from-to pair, not a contradiction."""
@@ -401,6 +405,19 @@ def _group_model(g: _Group, ref: Callable[[int, str], SourceRef]) -> MetricGroup
     )
 
 
+def _is_zone(subject: str | None) -> bool:
+    """True for a canonical zone name (zones lead the metrics table; they are the bulletin's
+    subjects)."""
+    if not subject:
+        return False
+    from ..gazetteer import canonical_zone
+
+    try:
+        return canonical_zone(subject) == subject
+    except ConfigError:
+        return False
+
+
 def _group_models(
     groups: list[_Group], limit: int, max_conflicts: int, ref: Callable[[int, str], SourceRef]
 ) -> tuple[list[MetricGroup], list[MetricGroup], int]:
@@ -411,8 +428,9 @@ def _group_models(
         visible,
         key=lambda g: (
             g.subject is None,
-            -g.sources,
+            -g.issues,
             -(g.change is not None),
+            -_is_zone(g.subject),
             -g.last_order,
         ),
     )
