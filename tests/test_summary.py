@@ -147,6 +147,11 @@ def test_compress_headline_skips_adverbial_stubs() -> None:
     assert compress_headline(lead) == "园区4家企业获得国家外贸发展专项资金支持1368万元"
 
 
+def test_compress_headline_stops_before_detail_clauses() -> None:
+    lead = "截至5月底，园区已累计入驻企业216家，其中未来产业企业超200家。"
+    assert compress_headline(lead) == "园区已累计入驻企业216家"
+
+
 def test_topics_and_entities_are_filled() -> None:
     summary = summarize_block(_block())
     assert summary.entities.zones == ["青山高新区"] or summary.entities.zones == []

@@ -68,6 +68,8 @@ _COMPLETE = re.compile(r"(?:[。！？!?；;]|…|\.{3})[”’」』）)\"']*$"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # "以“X”为主题的…" opens many event leads; the headline keeps the event.
 _THEME = re.compile(r"^以[“\"][^”\"]{1,30}[”\"]为(?:主题|题)的")
+_CONTINUATION = re.compile(r"(?:其中|同时|并且?|而且?|但|这|较|比|占|同比|以|据|为)")
+_HEADLINE_ENOUGH = 12
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?]+[，,；;：:。！？!?]?")
 
 
@@ -222,6 +224,8 @@ def compress_headline(sentence: str, *, max_chars: int = 40) -> str:
     for clause in clauses:
         if out and len(out) + len(clause) > max_chars:
             break
+        if len(out) >= _HEADLINE_ENOUGH and _CONTINUATION.match(clause):
+            break  # "其中…", "同比…", "这是…" add detail, not news
         if not out and len(clause) > max_chars + 1:
             continue  # a clause too long for a headline: try the next one
         out += clause
