@@ -508,6 +508,8 @@ def _should_join(lines: _Lines, i: int, para: _Para) -> bool:
         return True
     if last_s[-1:].isdigit() and (nxt_s[:1].isdigit() or nxt_s[:1] in ".%"):
         return True
+    if "a" <= nxt_s[:1] <= "z" and (_ascii_letter(last_s[-1:]) or last_s[-1:] in ",;-"):
+        return True  # an English sentence goes on in lower case
     weak = (
         last_s[-1:] in _FRAGMENT_END
         or last_s.endswith(("：", ":"))

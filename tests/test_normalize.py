@@ -1,0 +1,249 @@
+"""normalize: layout repair rules, the offset map contract, and hypothesis properties."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.normalize import Document, OffsetMap, fold_chars, normalize
+
+_WS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d~\uff5e\u301c-]")
+
+
+def _canon(text: str) -> str:
+    """Whitespace removed, full-width folded, every dash variant as "-" (the 1:1 folds)."""
+    return _DASHES.sub("-", _WS.sub("", fold_chars(text)))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("“ 赋 能 可 持 续 未 来”", "“赋能可持续未来”"),
+        ("增加值 1.28 亿 元。", "增加值1.28亿元。"),
+        ("5 月 20 日，记者获悉。", "5月20日，记者获悉。"),
+        ("引入 Open Source 社区的做法。", "引入Open Source社区的做法。"),
+        ("总额１２３．５亿元，增长１０％。", "总额123.5亿元，增长10%。"),
+        ("１—５月，产值增长。", "1-5月，产值增长。"),
+        ("1～5月与3 %。", "1-5月与3%。"),
+        ("“孵化—加速—产业化”全链条。", "“孵化—加速—产业化”全链条。"),
+        ("  前后空白  \n\n\n", "前后空白"),
+        ("第一行。\r\n第二行。", "第一行。\n第二行。"),
+    ],
+)
+def test_examples(raw: str, expected: str) -> None:
+    assert normalize(raw).text == expected
+
+
+def test_column_breaks_join_without_space_and_paragraphs_stay() -> None:
+    raw = (
+        "本报讯（记者 张伟）5月20日，记者\n\n从规划司获悉，今年第一季度，增加值\n\n"
+        "1.7万亿元，同比增长7.1%。\n\n工业和信息化部发布的数据显示，截\n\n至目前共178家。"
+    )
+    assert normalize(raw).text == (
+        "本报讯（记者张伟）5月20日，记者从规划司获悉，今年第一季度，增加值1.7万亿元，同比增长7.1%。\n"
+        "工业和信息化部发布的数据显示，截至目前共178家。"
+    )
+
+
+def test_latin_words_broken_across_lines_get_one_space() -> None:
+    assert normalize("the quick brown\nfox jumps, then\nsleeps.").text == (
+        "the quick brown fox jumps, then sleeps."
+    )
+
+
+def test_headlines_bylines_credits_and_indexes_keep_their_lines() -> None:
+    raw = (
+        "城东片区 “一站式”服务让项目跑出加速度\n\n► 刘洋\n\n智能装备产业园一角\n\n"
+        "图片来源:高新区管委会\n\n今年以来,片区新签约项目38个,总投资126.5亿元。\n\n"
+        "# 标题\n\n3版\n\n4版"
+    )
+    lines = normalize(raw).text.split("\n")
+    assert lines == [
+        "城东片区“一站式”服务让项目跑出加速度",
+        "►刘洋",
+        "智能装备产业园一角",
+        "图片来源:高新区管委会",
+        "今年以来,片区新签约项目38个,总投资126.5亿元。",
+        "#标题",
+        "3版",
+        "4版",
+    ]
+
+
+def test_table_of_contents_lines_are_not_joined() -> None:
+    # headline-like lines with a comma but no sentence end, followed by a page index
+    raw = "经营承压，光伏企业怎样寻求突围之道\n\n汽车产业“三化”需重新定义底层逻辑\n\n3版\n\n4版"
+    assert normalize(raw).text.split("\n")[:2] == [
+        "经营承压，光伏企业怎样寻求突围之道",
+        "汽车产业“三化”需重新定义底层逻辑",
+    ]
+
+
+def test_list_items_and_leads_start_their_own_lines() -> None:
+    raw = "主要措施如下\n1、加大投入力度,\n2、优化服务流程。\n本报讯 近日,园区举行签约仪式。"
+    assert normalize(raw).text.split("\n") == [
+        "主要措施如下",
+        "1、加大投入力度,",
+        "2、优化服务流程。",
+        "本报讯近日,园区举行签约仪式。",
+    ]
+
+
+def test_spaces_between_trailing_author_names_are_kept() -> None:
+    doc = normalize("推动项目早日投产达效。 巩茜 宋格\n\n安康高新区兑奖1650万元 助力企业达产达效")
+    assert doc.text.split("\n") == [
+        "推动项目早日投产达效。 巩茜 宋格",
+        "安康高新区兑奖1650万元助力企业达产达效",
+    ]
+
+
+def test_offset_map_contract() -> None:
+    original = "大会同时举办展览，面 积 达 5 万 平\n\n方 米 ，为１—５月\n最高。"
+    doc = normalize(original)
+    assert isinstance(doc, Document)
+    offsets = list(doc.offsets)
+    assert len(doc.offsets) == len(doc.text) + 1 == len(offsets)
+    assert offsets[-1] == len(original)
+    assert all(a < b for a, b in pairwise(offsets))
+    i = doc.text.index("平方米")
+    start, end = doc.to_original(i, i + 3)
+    assert _canon(original[start:end]) == "平方米"
+    assert original[start] == "平" and original[end - 1] == "米"
+    assert doc.offsets[i] == start and doc.offsets[-1] == len(original)
+    assert doc.offsets[i : i + 2] == offsets[i : i + 2]
+    assert doc.to_original(i, i) == (start, start)
+    with pytest.raises(ValueError):
+        doc.to_original(0, len(doc.text) + 1)
+    with pytest.raises(IndexError):
+        doc.offsets[len(doc.text) + 1]
+
+
+def test_offset_map_equals_a_plain_list() -> None:
+    identity = OffsetMap.identity(3)
+    assert identity == [0, 1, 2, 3]
+    assert list(identity) == [0, 1, 2, 3]
+    assert identity != [0, 1, 2]
+
+
+def test_empty_and_blank() -> None:
+    assert normalize("").text == ""
+    assert normalize(" \n\u3000\n").text == ""
+    assert list(normalize(" \n").offsets) == [2]
+
+
+def test_single_huge_line_is_linear() -> None:
+    line = "高新区营业收入增长12.3%，" * 40_000 + "完。"
+    doc = normalize(line)
+    assert doc.text == line
+    assert len(doc.offsets.runs()) == 1
+
+
+def test_corpus_is_repaired(corpus_files: list) -> None:
+    texts = {p.name: normalize(p.read_text(encoding="utf-8")).text for p in corpus_files}
+    joined = "\n".join(texts.values())
+    assert "5月20日，以“赋能可持续未来”为主题的第29届世界燃气大会" in joined
+    assert "面积达5万平方米，为历届世界燃气大会之最。" in joined
+    assert "从8个方面提出23条工作措施" not in joined  # the source says "等8个方面提出23条"
+    assert "做好组织实施等8个方面提出23条工作措施。" in joined
+    for text in texts.values():
+        assert normalize(text).text == text
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        "高",
+        "新",
+        "区",
+        "营",
+        "业",
+        "收",
+        "入",
+        "同",
+        "比",
+        "增",
+        "长",
+        "。",
+        "，",
+        "、",
+        "“",
+        "”",
+        "（",
+        "）",
+        "：",
+        "；",
+        "…",
+        "—",
+        "～",
+        "1",
+        "2",
+        "5",
+        ".",
+        "%",
+        "-",
+        "１",
+        "２",
+        "％",
+        "．",
+        "Ａ",
+        "ｂ",
+        "a",
+        "b",
+        "Z",
+        " ",
+        "  ",
+        "\u3000",
+        "\t",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\u200b",
+        "本报讯",
+        "（记者 张伟）",
+        "► ",
+        "# ",
+        "## ",
+        "图片来源:",
+        "/摄",
+        "3版",
+        "本 期 导 读",
+        "http://x.cn",
+        "【招商】",
+        "1、",
+        "巩茜 宋格",
+        "。 王蔚",
+        "亿 元",
+        "5 月",
+    ]
+)
+_TEXTS = st.lists(_PIECES, max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_idempotent(text: str) -> None:
+    once = normalize(text).text
+    assert normalize(once).text == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.data())
+def test_mapped_spans_cover_the_same_characters(text: str, data: st.DataObject) -> None:
+    doc = normalize(text)
+    n = len(doc.text)
+    offsets = list(doc.offsets)
+    assert len(offsets) == n + 1 and offsets[-1] == len(text)
+    assert all(a < b for a, b in pairwise(offsets))
+    kept = set(offsets[:-1])
+    deleted = "".join(ch for i, ch in enumerate(text) if i not in kept)
+    assert not _WS.sub("", deleted), "only whitespace may be deleted"
+    start = data.draw(st.integers(0, n))
+    end = data.draw(st.integers(start, n))
+    a, b = doc.to_original(start, end)
+    assert _canon(text[a:b]) == _canon(doc.text[start:end])
