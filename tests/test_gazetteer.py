@@ -73,6 +73,9 @@ def test_every_provincial_capital_has_a_zone() -> None:
         ("中关村", "中关村科技园区"),
         ("衢州智造新城", "衢州高新区"),
         ("威海高新区", "威海火炬高新区"),
+        ("湖州高新区", "湖州莫干山高新区"),
+        ("宝鸡国家级高新技术产业开发区", "宝鸡高新区"),
+        ("宝鸡高新开发区", "宝鸡高新区"),
     ],
 )
 def test_aliases_resolve_to_the_canonical_name(surface: str, canonical: str) -> None:
