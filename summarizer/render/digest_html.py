@@ -180,11 +180,17 @@ def _sources(refs: list, limit: int = 4, total: int = 0) -> Markup:  # type: ign
     return Markup(", ").join(links) + more
 
 
+def _short(indicator: str, period: str | None, limit: int = 16) -> str:
+    """'规模以上工业增加值同比增长 · 第一季度', cut to fit beside the bar."""
+    text = indicator if len(indicator) <= limit else indicator[: limit - 1] + "…"
+    return f"{text} · {period}" if period else text
+
+
 def growth_chart_svg(bars: list[ChartBar]) -> Markup:
     """A horizontal bar chart of growth rates (%), zero axis in the middle when some are < 0."""
     if not bars:
         return Markup("")
-    label_w, value_w, plot_w, row_h, top = 150, 64, 420, 28, 8
+    label_w, value_w, plot_w, row_h, top = 150, 330, 400, 28, 8
     width = label_w + plot_w + value_w
     height = top * 2 + row_h * len(bars)
     hi = max(0.0, *(b.value for b in bars))
@@ -209,7 +215,8 @@ def growth_chart_svg(bars: list[ChartBar]) -> Markup:
                 "<g><title>{tip}</title>"
                 '<text x="{lx}" y="{ty}" text-anchor="end" font-size="13" fill="#1d2433">{zone}</text>'
                 '<rect x="{x:.1f}" y="{ry}" width="{w:.1f}" height="{bh}" rx="3" fill="{color}"/>'
-                '<text x="{vx}" y="{ty}" font-size="12" fill="#1d2433">{val}</text></g>'
+                '<text x="{vx}" y="{ty}" font-size="12" fill="#1d2433">{val}'
+                '<tspan fill="#5b6475" dx="6">{what}</tspan></text></g>'
             ).format(
                 tip=tip,
                 lx=label_w - 8,
@@ -222,6 +229,7 @@ def growth_chart_svg(bars: list[ChartBar]) -> Markup:
                 color=color,
                 vx=label_w + plot_w + 6,
                 val=f"{b.value:+g}%",
+                what=_short(b.indicator, b.period),
             )
         )
     parts.append(
