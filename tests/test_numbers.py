@@ -202,3 +202,8 @@ def test_absurd_but_well_formed_values_stay_finite() -> None:
 def test_text_without_numbers() -> None:
     assert find_numbers("没有任何数字的一段文字。") == []
     assert find_numbers("") == []
+
+
+def test_size_classes_are_not_statistics() -> None:
+    text = "其中超10亿元项目5个，年营收500万元以上企业32家"
+    assert [text[p.start : p.end] for p in find_numbers(text)] == ["5个", "32家"]

@@ -61,7 +61,7 @@ _ZONE_SUFFIX = re.compile(
 )
 _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
 _ORG_SUFFIX = re.compile(r"(?:管理委员会|管委会|(?<=[\u4e00-\u9fff]{2})局)")
-_PREPOSITIONS = frozenset("向对与给把和跟同为替")
+_PREPOSITIONS = frozenset("向对与给把和跟同为替于较比占居")
 _POST_SUBJECT = re.compile(
     r"^的([\u4e00-\u9fff“”]{2,24}?(?:项目|产业园|园区|公园|基地|工程|平台|中心|产业集群))"
 )
@@ -108,8 +108,11 @@ def _squash(text: str) -> str:
 
 _NAME_FLAGS = ("n", "j", "eng", "nr", "ns", "nt", "nz")
 # Word classes that end a zone name read backwards (verbs, prepositions, particles, numbers...).
-_ZONE_BLOCKED_FLAGS = ("v", "p", "u", "c", "d", "r", "m", "q", "t", "f", "y", "l", "i", "ad", "x")
-_NAME_STOPWORDS = frozenset(["今年", "去年", "目前", "近日", "全年", "我们", "其中", "同时"])
+_ZONE_BLOCKED_FLAGS = ("v", "p", "u", "c", "d", "r", "m", "q", "f", "y", "l", "i", "ad", "x")
+_NAME_STOPWORDS = frozenset(
+    ["今年", "去年", "明年", "目前", "当前", "近日", "日前", "此前", "近年", "近年来", "全年",
+     "上半年", "下半年", "我们", "其中", "同时", "以来"]
+)  # fmt: skip
 
 
 def _pos_start(sq: str, end: int, *, max_tokens: int, window: int, verbs: bool) -> int:
@@ -275,7 +278,7 @@ def _subject(ctx: _Ctx, pos: int, fallback: str | None) -> tuple[str | None, int
                 if not cand.generic and cand.kind is ent.kind:
                     return cand.name, ent.end
                 k -= 1
-            return fallback, ent.end
+            return fallback or ent.name, ent.end
         j -= 1
     named = [e for e in ctx.entities[: i + 1] if not e.generic and not e.governed]
     zones = [e for e in named if e.kind is SubjectKind.ZONE]

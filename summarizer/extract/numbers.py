@@ -170,6 +170,7 @@ _SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
 }
 # Characters that may never touch a statistic: 1.2.3 versions, 5G codes, 1+N names.
 _BAD_NEIGHBOURS = frozenset(".．+＋/@#_")
+_CLASS_NOUNS = ("项目", "企业", "工业企业", "大项目", "级")
 _RANGE_DASH = frozenset("-－—–~～至到")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
 _WS = frozenset(" \t\r\n\u3000\xa0")
@@ -527,6 +528,10 @@ def _parse_at(
         start = before_offs[-3]
     if suffix_q is not None and qualifier is Qualifier.EXACT:
         qualifier = suffix_q
+    if qualifier is not Qualifier.EXACT and unit.cls is _Cls.MONEY:
+        after, _ = _window_after(text, end, 4)
+        if after.startswith(_CLASS_NOUNS):
+            return None, next_pos  # 超10亿元项目, 500万元以上企业: a size class, not a statistic
     norm_value = value * magnitude * unit.factor
     if not math.isfinite(norm_value):
         return None, next_pos
