@@ -226,3 +226,18 @@ def test_whole_corpus_is_grounded(corpus_files) -> None:
                 result = ground_metric(m, block, doc)
                 assert result.ok, (path.name, m.quote, result)
     assert total > 100
+
+
+def test_comparison_period_and_object_are_not_period_and_subject() -> None:
+    text = "1-5月，南通高新区平均贷款利率较去年同期下降0.45个百分点，高于全市平均水平2.6个百分点。"
+    block, doc = make(text)
+    metrics = extract_metrics(block, doc, issue_date=date(2025, 6, 18))
+    assert [m.period for m in metrics] == ["1-5月", "1-5月"]
+    assert [m.subject for m in metrics] == ["南通高新区", "南通高新区"]
+    assert metrics[0].period_range is not None and metrics[0].period_range.end == "2025-05-31"
+
+
+def test_generic_zone_without_a_name_is_kept_as_written() -> None:
+    block, doc = make("高新区规模以上工业企业实现营业收入486.2亿元。")
+    [m] = extract_metrics(block, doc)
+    assert m.subject == "高新区" and m.indicator == "规模以上工业企业实现营业收入"

@@ -70,7 +70,7 @@ _REGION = re.compile(r"全国|全省|全市|全区|全县")
 _ALIAS = re.compile(r"(?:以下简称|下称|简称)[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
 _ZONE_STOP = set("的在于和与、对向为将把被让由及是从了到等以位据经今共有至之其该个家市省县区镇乡村年月日号后前中内里上下等")  # fmt: skip
 _COMPANY_STOP = set(
-    "的在于和与、对向为将把被让由及是从了到等以据经今共其该给·“”\"'（）()，,。；;：:！？!? "
+    "的在于和与、对向为将把被让由及是从了到等以据今共其该给·“”\"'（）()，,。；;：:！？!? "
 )
 _KEEP_PAIRS = ("国家",)
 _GENERIC_ZONES = ("园区", "高新区", "新区", "开发区", "该区", "全区", "本区", "该园区", "该高新区")
@@ -236,9 +236,15 @@ class _Ctx:
     period_ends: list[int]
 
 
+def _comparison_base(text: str, p: PeriodMention) -> bool:
+    """较去年同期, 比上年: the period something is compared with, not the period it covers."""
+    before = text[max(0, p.start - 3) : p.start].rstrip()
+    return before.endswith(("较", "比", "与", "同", "比较", "相比"))
+
+
 def _ctx(text: str, base: int) -> _Ctx:
     entities = _find_entities(text)
-    periods = find_periods(text)
+    periods = [p for p in find_periods(text) if not _comparison_base(text, p)]
     return _Ctx(
         text=text,
         base=base,
