@@ -207,3 +207,20 @@ def test_text_without_numbers() -> None:
 def test_size_classes_are_not_statistics() -> None:
     text = "其中超10亿元项目5个，年营收500万元以上企业32家"
     assert [text[p.start : p.end] for p in find_numbers(text)] == ["5个", "32家"]
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized", "unit"),
+    [("投资一亿元", 1e8, NormalizedUnit.CNY), ("吸引十万人次", 1e5, NormalizedUnit.COUNT),
+     ("两万元", 2e4, NormalizedUnit.CNY)],
+)  # fmt: skip
+def test_chinese_numerals_with_magnitudes(
+    text: str, normalized: float, unit: NormalizedUnit
+) -> None:
+    p = one(text)
+    assert (p.normalized_value, p.normalized_unit) == (normalized, unit)
+
+
+@pytest.mark.parametrize("text", ["数十家企业", "几十个项目", "若干家单位", "一家企业", "一个项目"])
+def test_vague_chinese_counts_are_not_invented(text: str) -> None:
+    assert find_numbers(text) == []

@@ -132,7 +132,7 @@ _UNIT_RE = re.compile("|".join(re.escape(u) for u in sorted(UNITS, key=len, reve
 # Units a Chinese numeral may carry (三家, 两成, 十余个); anything else (三大工程, 四个一) is prose.
 _CN_OK_UNITS = frozenset(
     _words(
-        "家 个 项 名 人 户 部门 部委 条 次 支 只 场 笔 台 套 座 所 位 成 倍 天 个月 方面 "
+        "家 个 项 名 人 人次 户次 家次 户 部门 部委 条 次 支 只 场 笔 台 套 座 所 位 成 倍 天 个月 方面 "
         "元 美元 欧元 平方米 平方公里 亩 公顷 吨 %"
     )
 )
@@ -429,7 +429,7 @@ def _reject_context(text: str, s: int, e: int, before: str, chinese: bool) -> bo
         return True
     if prev.isascii() and prev.isalnum():
         return True
-    if chinese and (prev == "点" or nxt == "点" or (prev and prev in "统唯万")):
+    if chinese and (prev == "点" or nxt == "点" or (prev and prev in "统唯万数几若")):
         return True
     return before.endswith(_ORDINAL_BEFORE) and not before.endswith("百分之")
 
@@ -570,7 +570,9 @@ def _skip_ws(text: str, pos: int) -> int:
 
 def _ok_single(text: str, end: int) -> bool:
     """两/十 alone only as 两成, 两家, 十余个; 一 alone (一是, 一批, 一企一策) never."""
+    win, _ = _window_after(text, end, 3)
+    if text[end - 1 : end] == "一" and win.startswith(("万", "亿", "千万", "百万")):
+        return True  # 一亿元, 一万人
     if text[end - 1 : end] in ("一", "二", "零", "〇"):
         return False
-    win, _ = _window_after(text, end, 3)
-    return win.startswith(("成", "家", "倍", "余", "多", "个百分点", "名", "项"))
+    return win.startswith(("成", "家", "倍", "余", "多", "个百分点", "名", "项", "万", "亿"))
