@@ -236,6 +236,8 @@ def ends_paragraph(line: str) -> bool:
     i = len(s) - 1
     while i >= 0 and s[i] in _CLOSERS:
         i -= 1
+    if i >= 0 and s[i] == ".":  # a Latin full stop, not the point of a number cut at the edge
+        return i > 0 and not s[i - 1].isdigit() and (i + 1 == len(s) or s[i + 1] != "%")
     return i >= 0 and s[i] in _TERMINAL
 
 
@@ -384,13 +386,13 @@ class _Lines:
     def line(self, i: int) -> str:
         return self.text[self.starts[i] : self.ends[i]]
 
-    def has(self, i: int, bit: int) -> bool:
-        """Whether line ``i`` has feature ``bit`` (_TERM, _STRUCT or _NEW), cached."""
+    def has(self, i: int, bit: int, line: str | None = None) -> bool:
+        """Whether line ``i`` (whose text may be passed) has feature ``bit``, cached."""
         f = self.flags[i]
         known = bit << 1
         if not f & known:
             test = _TERM_TEST if bit == _TERM else _STRUCT_TEST if bit == _STRUCT else _NEW_TEST
-            f |= known | (bit if test(self.line(i)) else 0)
+            f |= known | (bit if test(self.line(i) if line is None else line) else 0)
             self.flags[i] = f
         return bool(f & bit)
 
@@ -467,15 +469,17 @@ class _Para:
     and each line once, so the work stays linear.
     """
 
-    __slots__ = ("_balance", "_fragment", "_pending", "first", "first_index", "lines")
+    __slots__ = ("_balance", "_fragment", "_pending", "first_index", "lines")
 
     def __init__(self, lines: _Lines, first_index: int) -> None:
         self.lines = lines
         self.first_index = first_index
-        self.first = lines.line(first_index)
         self._pending = [first_index]
         self._fragment = False
         self._balance: dict[str, int] = {}
+
+    def first(self) -> str:
+        return self.lines.line(self.first_index)
 
     def add(self, index: int) -> None:
         self._pending.append(index)
@@ -496,14 +500,18 @@ class _Para:
         return self._fragment or any(v > 0 for v in self._balance.values())
 
 
-def _should_join(lines: _Lines, i: int, para: _Para) -> bool:
-    """Join line ``i`` (the end of paragraph ``para``) with line ``i + 1``?"""
-    if lines.has(i, _TERM):
+def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> bool:
+    """Join line ``i`` (text ``last``, the end of paragraph ``para``) with line ``i + 1``?"""
+    if lines.has(i, _TERM, last):
         return False
-    if lines.has(para.first_index, _STRUCT) or lines.has(i + 1, _STRUCT) or lines.has(i + 1, _NEW):
+    if (
+        lines.has(para.first_index, _STRUCT)
+        or lines.has(i + 1, _STRUCT, nxt)
+        or lines.has(i + 1, _NEW, nxt)
+    ):
         return False
-    last_s = lines.line(i).rstrip(_HS_CHARS)
-    nxt_s = lines.line(i + 1).lstrip(_HS_CHARS)
+    last_s = last.rstrip(_HS_CHARS)
+    nxt_s = nxt.lstrip(_HS_CHARS)
     if nxt_s[:1] in _CONTINUATION_START:
         return True
     if last_s[-1:].isdigit() and (nxt_s[:1].isdigit() or nxt_s[:1] in ".%"):
@@ -514,7 +522,7 @@ def _should_join(lines: _Lines, i: int, para: _Para) -> bool:
         last_s[-1:] in _FRAGMENT_END
         or last_s.endswith(("：", ":"))
         or para.running_text()
-        or bool(_ENUM_START.match(para.first.lstrip(_HS_CHARS)))
+        or bool(_ENUM_START.match(para.first().lstrip(_HS_CHARS)))
     )
     if weak:
         # running text goes on to a sentence end; a list of headlines (a TOC) does not
@@ -596,24 +604,29 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
         return starts, ends, repl
     add(0, lines.starts[0])
     para = _Para(lines, 0)
+    line_ends, line_starts = lines.ends, lines.starts
+    nxt = lines.line(0)
     for i in range(n - 1):
-        gap_start, gap_end = lines.ends[i], lines.starts[i + 1]
+        last = nxt
+        gap_start, gap_end = line_ends[i], line_starts[i + 1]
+        nxt = text[gap_end : line_ends[i + 1]]
+        if gap_end - gap_start == 1 and lines.has(i, _TERM, last):
+            para = _Para(lines, i + 1)  # the common case: a paragraph end, a single newline
+            continue
         first_nl = text.index("\n", gap_start, gap_end)
-        if _should_join(lines, i, para):
+        if _should_join(lines, i, para, last, nxt):
             para.add(i + 1)
-            left = lines.line(i).rstrip()[-1:]
-            right = lines.line(i + 1).lstrip()[:1]
-            add(gap_start, first_nl)
-            if _ascii_letter(left) and _ascii_letter(right):
+            if _ascii_letter(last.rstrip()[-1:]) and _ascii_letter(nxt.lstrip()[:1]):
+                add(gap_start, first_nl)
                 add(first_nl, first_nl + 1, ord(" "))  # a space between two Latin words
+                add(first_nl + 1, gap_end)
             else:
-                add(first_nl, first_nl + 1)
-            add(first_nl + 1, gap_end)
+                add(gap_start, gap_end)
         else:
             para = _Para(lines, i + 1)
             add(gap_start, first_nl)
             add(first_nl + 1, gap_end)
-    add(lines.ends[n - 1], len(text))
+    add(line_ends[n - 1], len(text))
     return starts, ends, repl
 
 

@@ -63,9 +63,12 @@ _TRAILING_SOURCE = re.compile(
 )
 _DATE_START = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|近期|日前|\d{4}年\d{1,2}月)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
+_COMMA = re.compile(r"[，,；;]")
 _LINE = re.compile(r"[^\n]+")
 _HEADLINE_MAX = 40
 _POOL_REACH = 12  # untitled articles a front-page headline list can serve
+_POOL_SHARE = 0.3  # share of a list headline's bigrams an article must hold to get it
+_KICKER_SHARE = 0.25  # every headline above an article shares this much with it: no list
 _CAPTION_ARTICLE_MIN = 40  # squashed chars: a photo text this long tells a news item of its own
 
 
@@ -92,6 +95,7 @@ class _Line:
     content_start: int  # normalised offset of ``text``
     level: int = 0
     toc: bool = False  # carried a 本期导读 marker
+    weak: bool = False  # headline-like but with a comma: a headline only among headlines
     listed: bool = False  # printed twice in a row: a front-page headline list
 
 
@@ -110,6 +114,7 @@ class _Draft:  # slots and few fields: a huge issue has one per block
     closed: bool = False  # its trailing author names were printed
     after_credit: bool = False  # a standalone credit followed its last paragraph
     ends_sentence: bool = True  # its last paragraph ends with a full stop
+    candidates: tuple[str, ...] = ()  # headlines above it: a kicker and its title, or a list
 
 
 def _dedupe(text: str) -> tuple[str, bool]:
@@ -204,7 +209,8 @@ class _Segmenter:
             return _Line(_Kind.LEAD, start, end, s, cstart)
         if len(s) <= _HEADLINE_MAX and not ends_paragraph(s) and not s.endswith(("：", ":")):
             text, doubled = _dedupe(s)
-            return _Line(_Kind.HEAD, start, end, text, cstart, listed=doubled)
+            weak = bool(_COMMA.search(s))
+            return _Line(_Kind.HEAD, start, end, text, cstart, listed=doubled, weak=weak)
         return _Line(_Kind.BODY, start, end, s, cstart)
 
     def _names_line(self, s: str, start: int, end: int) -> bool:
@@ -263,6 +269,10 @@ class _Segmenter:
         return heads >= 2
 
     def _on_head(self, i: int, line: _Line) -> int:
+        if line.weak and self._kind_at(i + 1) not in _LIST_NEIGHBOURS:
+            # a short line with a comma is a headline only in a list (a TOC): here, body text
+            body = _Line(_Kind.BODY, line.start, line.end, line.text, line.content_start)
+            return self._on_body(i, body)
         if line.toc:
             self.toc_seen = True
         if not self.header and self.cur is not None and not self._starts_article(i):
@@ -417,9 +427,12 @@ class _Segmenter:
             best = min(md, key=lambda h: h.level)
             draft.title, draft.md_level = best.text, best.level
             return
-        subtitles = [h for h in heads if h.text.startswith(("—", "-"))]
-        mains = [h for h in heads if h not in subtitles] or heads
-        draft.title = max(mains, key=lambda h: len(h.text)).text
+        if len(heads) == 1:
+            draft.title = heads[0].text
+            return
+        # two plain headlines: a kicker and a title, or two entries of a headline list; decided
+        # in _finish, once the body is known, by the characters they share with it
+        draft.candidates = tuple(h.text for h in heads if h.text)
 
     def _flush_header(self) -> None:
         """Headlines that never got a body: a TOC-like list (other matter)."""
@@ -495,6 +508,7 @@ class _Segmenter:
 
     def _finish(self) -> list[Block]:
         drafts = sorted(self.blocks, key=lambda d: (d.start, d.end))
+        self._resolve_candidates(drafts)
         self._assign_pool(drafts)
         blocks: list[Block] = []
         text = self.doc.text
@@ -540,6 +554,22 @@ class _Segmenter:
             break
         return max(line_start, start) + len(last.rstrip(_HS))
 
+    def _resolve_candidates(self, drafts: list[_Draft]) -> None:
+        """Kicker + title (both about the body: the longer, not a "——" subtitle, is the title)
+        or a headline list (some is about another article: all go to the pool)."""
+        for d in drafts:
+            if not d.candidates:
+                continue
+            body = _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
+            shares = [_share(c, body) for c in d.candidates]
+            if min(shares) >= _KICKER_SHARE:
+                mains = [c for c in d.candidates if not c.startswith(("—", "-"))]
+                d.title = max(mains or d.candidates, key=len)
+            else:
+                self.pool.extend((d.start, c) for c in d.candidates)
+            d.candidates = ()
+        self.pool.sort()
+
     def _assign_pool(self, drafts: list[_Draft]) -> None:
         """Give front-page list headlines to the untitled articles they describe best.
 
@@ -578,7 +608,7 @@ class _Segmenter:
                 continue
             for di, body in enumerate(bodies):
                 score = len(grams & body) / len(grams)
-                if score >= 0.3:
+                if score >= _POOL_SHARE:
                     scored.append((score, -di, hi))
         used_h: set[int] = set()
         used_d: set[int] = set()
@@ -601,12 +631,18 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _share(headline: str, body_grams: set[str]) -> float:
+    grams = _bigrams(headline)
+    return len(grams & body_grams) / len(grams) if grams else 0.0
+
+
 def _bigrams(text: str) -> set[str]:
     s = _squash(text)
     return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
 _BODY_KINDS = frozenset({_Kind.BODY, _Kind.LEAD})
+_LIST_NEIGHBOURS = frozenset({_Kind.HEAD, _Kind.HEADING, _Kind.INDEX, _Kind.TOC, None})
 _BLOCK_FIELDS = set(Block.model_fields)
 
 _HANDLERS = {

@@ -1,0 +1,214 @@
+"""segment: blocks of hand-written fixture issues and of the corpus against its gold."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from summarizer.evaluation.gold import load_gold_dir, squash
+from summarizer.evaluation.segmentation import evaluate_segmentation, total_score
+from summarizer.models import Block, BlockKind
+from summarizer.normalize import Document, normalize
+from summarizer.segment import segment, segment_text
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+REPO = HERE.parent
+SHARED = REPO.parent / "shared"
+
+A, C, IDX, OTH = BlockKind.ARTICLE, BlockKind.CAPTION, BlockKind.INDEX, BlockKind.OTHER
+
+
+def _blocks(name: str) -> tuple[Document, list[Block]]:
+    return segment_text((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def _check_invariants(doc: Document, blocks: list[Block]) -> None:
+    assert [b.id for b in blocks] == [f"a{i}" for i in range(1, len(blocks) + 1)]
+    for b in blocks:
+        s, e = b.norm_span
+        assert doc.text[s:e] == b.text
+        start, end = b.span
+        assert 0 <= start < end <= len(doc.original)
+        # the block's text lies inside its original span
+        ts, te = doc.to_original(s, e) if e > s else (start, start)
+        assert start <= ts <= te <= end
+        assert squash(b.text) == squash(_fold(doc.original[ts:te])) or b.text == ""
+    starts = [b.span[0] for b in blocks]
+    assert starts == sorted(starts)
+
+
+def _fold(text: str) -> str:
+    from summarizer.normalize import fold_chars
+
+    return fold_chars(text)
+
+
+def _summary(blocks: list[Block]) -> list[tuple[BlockKind, str | None, str | None, str, str]]:
+    return [(b.kind, b.title, b.byline, squash(b.text)[:8], squash(b.text)[-8:]) for b in blocks]
+
+
+def test_front_page_with_headline_list_photo_news_and_toc() -> None:
+    doc, blocks = _blocks("column_page.txt")
+    _check_invariants(doc, blocks)
+    assert _summary(blocks) == [
+        (A, None, "方圆", "4月28日，第十", "。图为市民在福建展区品茶。"[-8:]),
+        (
+            A,
+            "前5月全市外贸进出口增长8.6%",
+            "何清",
+            "5月6日，记者从",
+            "民营企业进出口占比提升至63.5%。"[-8:],
+        ),
+        (
+            A,
+            "江湾新区获批省级数字经济示范区",
+            "孔莉 刘洋",
+            "日前，省工信厅公",
+            "支持企业数字化改造。"[-8:],
+        ),
+        (OTH, None, None, "市政府网站：ht", "ample.gov.cn"[-8:]),
+        (IDX, "本期导读", None, "城市更新进入快车", "样本2版3版5版"[-8:]),
+    ]
+
+
+def test_wide_page_subheadings_captions_and_trailing_names() -> None:
+    doc, blocks = _blocks("wide_page.txt")
+    _check_invariants(doc, blocks)
+    kinds = [b.kind for b in blocks]
+    assert kinds == [A, C, C, A]
+    first, caption, inner, second = blocks
+    assert first.title == "滨湖科技城打造创新策源新高地" and first.byline == "周小平"
+    # the sub-headings stay inside; the mid-sentence photo credit does not split the article
+    assert "聚焦关键环节发力" in first.text and "“稳”字当头抓项目。" in first.text
+    assert squash(first.text).startswith("今年以来,滨湖科技城")
+    assert squash(first.text).endswith("这样的效率让他们对扩大投资更有信心。")
+    assert "钱伟" not in first.text  # trailing author names are not body text
+    assert squash(caption.text) == "智能制造产业园一角图片来源:滨湖科技城"
+    assert inner.text == "图片来源:滨湖科技城" and inner.text in first.text
+    assert second.title == "东港开发区“三个一”机制助企纾困"
+    assert second.byline == "赵明 吴芳芳"
+    assert squash(second.text).startswith("近日,东港开发区")  # the lead opener is not body text
+
+
+def test_markdown_page_kicker_photo_news_tag_and_leads() -> None:
+    doc, blocks = _blocks("markdown_page.txt")
+    _check_invariants(doc, blocks)
+    assert [b.kind for b in blocks] == [A, C, A, OTH, A, A]
+    main, credit, photo, tag, xinhua, cont = blocks
+    assert main.title == "青山湖高新区工业经济稳中有进"  # the markdown title, not the kicker
+    assert main.byline == "许文静"
+    assert "项目建设提速" in main.text and "专精特新企业8家。" in main.text
+    assert credit.text == "图片来源:青山湖高新区"
+    assert photo.title is None and squash(photo.text).endswith("图为比赛现场。")
+    assert tag.text == "【招商引资】"
+    assert xinhua.title == "南湖新区:签约项目总投资超百亿元"
+    assert xinhua.byline == "马丽 钟华"
+    assert squash(xinhua.text).startswith("南湖新区2日举行")
+    assert squash(xinhua.text).endswith("年产值超过300亿元。")  # (来源：新华社) left out
+    assert cont.byline == "陶然" and squash(cont.text).startswith("西溪镇今年以来")
+
+
+def test_bundled_example_segments_cleanly() -> None:
+    doc, blocks = segment_text((REPO / "examples" / "gaoxin-2025-06-18.txt").read_text("utf-8"))
+    _check_invariants(doc, blocks)
+    articles = [b for b in blocks if b.kind is A]
+    assert len(articles) == 5
+    assert [b.title for b in articles] == [
+        None,
+        "1-5月高新区规上工业营业收入同比增长12.3%",
+        "超200家企业入驻未来产业园",
+        "城东片区“一站式”服务让项目跑出加速度",
+        "科创积分贷为中小企业“解渴”",
+    ]
+
+
+def test_headline_list_titles_go_to_the_articles_they_describe() -> None:
+    text = (
+        "园区新增专精特新企业20家\n\n港口货物吞吐量创新高\n\n"
+        "本报讯 近日，港口集团发布数据，上半年港口货物吞吐量达1.2亿吨，创历史新高。\n\n"
+        "本报讯 记者获悉，园区今年新增专精特新企业20家，总数达到85家。"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.title, squash(b.text)[:6]) for b in blocks] == [
+        ("港口货物吞吐量创新高", "近日，港口集"),
+        ("园区新增专精特新企业20家", "记者获悉，园"),
+    ]
+
+
+def test_a_lead_without_headline_opens_an_article() -> None:
+    _, blocks = segment_text("本报讯 第一条消息。\n本报讯（记者 王五）第二条消息。")
+    assert [(b.title, b.byline, b.text) for b in blocks] == [
+        (None, None, "第一条消息。"),
+        (None, "王五", "第二条消息。"),
+    ]
+
+
+def test_empty_document() -> None:
+    assert segment(normalize("")) == []
+    assert segment(normalize(" \n\n\u3000")) == []
+
+
+def test_text_without_chinese_is_one_article() -> None:
+    doc, blocks = segment_text("Quarterly report\n\nRevenue grew 12% to 3.4 million.\n")
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title) for b in blocks] == [(A, "Quarterly report")]
+
+
+# --- the corpus against its gold ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_scores() -> list:
+    corpus, gold_dir = SHARED / "corpus", SHARED / "gold"
+    if not corpus.is_dir() or not gold_dir.is_dir():
+        pytest.skip("../shared corpus/gold not beside the repository")
+    scores = []
+    for name, gold in load_gold_dir(gold_dir).items():
+        text = (corpus / name).read_text(encoding="utf-8")
+        doc, blocks = segment_text(text)
+        _check_invariants(doc, blocks)
+        scores.append(evaluate_segmentation(blocks, text, gold))
+    return scores
+
+
+def test_corpus_targets(corpus_scores: list) -> None:
+    total = total_score(corpus_scores)
+    assert total.gold_articles >= 17
+    assert total.recall == 1.0, total.missing
+    assert total.merges == 0
+    assert total.splits == 0
+    assert total.title_accuracy == 1.0, total.wrong_titles
+    assert total.kind_accuracy == 1.0
+    assert total.spurious == 0
+
+
+def test_corpus_bylines_and_body_edges(corpus_files: list[Path]) -> None:
+    golds = load_gold_dir(SHARED / "gold")
+    checked = 0
+    for path in corpus_files:
+        gold = golds.get(path.name)
+        if gold is None:
+            continue
+        _, blocks = segment_text(path.read_text(encoding="utf-8"))
+        articles = [b for b in blocks if b.kind is A]
+        for art in (a for a in gold.articles if a.is_article):
+            block = next(b for b in articles if squash(art.first_chars) in squash(b.text))
+            assert squash(block.text).startswith(squash(art.first_chars))
+            assert squash(block.text).endswith(squash(art.last_chars))
+            assert block.byline == art.byline
+            checked += 1
+    assert checked >= 17
+
+
+def test_caption_inside_an_article_is_also_its_own_block() -> None:
+    text = (
+        "标题一行\n\n►李四\n\n园区负责人表示,2020年将全力实\n\n图片来源:某高新区\n\n"
+        "现新兴产业产值占比达到50%以上。"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [b.kind for b in blocks] == [A, C]
+    assert re.search(r"全力实\n图片来源:某高新区\n现新兴产业", blocks[0].text)
