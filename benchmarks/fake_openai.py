@@ -27,14 +27,18 @@ import json
 import random
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from enum import StrEnum
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -46,6 +50,7 @@ __all__ = [
     "extract_article",
     "parse_script",
     "running_server",
+    "server_process",
 ]
 
 # A fixed clock for the wire format, so that re-recorded cassettes only change where the
@@ -574,6 +579,13 @@ class Stats:
     steps: list[Step] = field(default_factory=list)
 
 
+class _Server(ThreadingHTTPServer):
+    """A listen backlog for many clients: the default (5) resets connections at concurrency 16."""
+
+    request_queue_size = 512
+    daemon_threads = True
+
+
 class FakeOpenAIServer:
     """A threaded HTTP server on 127.0.0.1 answering ``/v1/chat/completions`` and ``/v1/models``.
 
@@ -586,8 +598,7 @@ class FakeOpenAIServer:
         self._lock = threading.Lock()
         self._rng = random.Random(self.config.seed)
         self._responder = _Responder(self.config)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", port), self._handler_class())
         self._thread: threading.Thread | None = None
 
     @property
@@ -681,7 +692,14 @@ class FakeOpenAIServer:
                 self.wfile.write(payload)
 
             def do_GET(self) -> None:
-                if self.path.rstrip("/").endswith("/models"):
+                if self.path.rstrip("/") == "/_stats":  # for a parent process (benchmark)
+                    with server._lock:
+                        stats = {
+                            "requests": server.stats.requests,
+                            "by_status": {str(k): v for k, v in server.stats.by_status.items()},
+                        }
+                    self._send(Reply(200, stats))
+                elif self.path.rstrip("/").endswith("/models"):
                     model = server.config.model or "fake-model"
                     body = {
                         "object": "list",
@@ -734,6 +752,57 @@ def running_server(config: FakeConfig | None = None) -> Iterator[FakeOpenAIServe
         server.stop()
 
 
+@dataclass(slots=True)
+class ServerProcess:
+    """A fake server in a child process (its CPU work does not share the caller's GIL)."""
+
+    base_url: str
+    process: subprocess.Popen[str]
+
+    def stats(self) -> dict[str, Any]:
+        """``{"requests": n, "by_status": {code: n}}`` as the server counted them."""
+        url = self.base_url.rsplit("/v1", 1)[0] + "/_stats"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            data: dict[str, Any] = json.loads(response.read())
+        data["by_status"] = {int(k): v for k, v in data["by_status"].items()}
+        return data
+
+
+@contextmanager
+def server_process(config: FakeConfig) -> Iterator[ServerProcess]:
+    """Run the fake server as ``python fake_openai.py --port 0 ...``; stop it on exit.
+
+    The benchmark uses this: a server thread in the engine's own process would compete with
+    the engine for the GIL, which a remote API never does.
+    """
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--port=0",
+        f"--latency={config.latency}",
+        f"--error-rate={config.error_rate}",
+        f"--retry-after={config.retry_after}",
+        f"--seed={config.seed}",
+        f"--script={','.join(str(step) for step in config.script)}",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        match = re.search(r"(http://\S+/v1)", line)
+        if not match:
+            raise RuntimeError(f"the fake server did not start: {line!r}")
+        yield ServerProcess(match.group(1), process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Serve until interrupted (for trying the engine against it by hand)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -754,7 +823,7 @@ def main(argv: list[str] | None = None) -> None:
         script=parse_script(args.script),
     )
     server = FakeOpenAIServer(config, port=args.port)
-    print(f"fake OpenAI-compatible server on {server.base_url} (Ctrl-C to stop)")
+    print(f"fake OpenAI-compatible server on {server.base_url} (Ctrl-C to stop)", flush=True)
     try:
         server._httpd.serve_forever()
     except KeyboardInterrupt:
