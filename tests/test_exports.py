@@ -32,6 +32,11 @@ PUBLIC_MODULES = [
     "summarizer.digest.overview",
     "summarizer.render.digest_md",
     "summarizer.render.digest_html",
+    "summarizer.extract.numbers",
+    "summarizer.extract.periods",
+    "summarizer.extract.metrics",
+    "summarizer.ground",
+    "summarizer.evaluation.metrics",
 ]
 
 
