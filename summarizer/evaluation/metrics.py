@@ -260,7 +260,9 @@ def evaluate_metrics(
     if text is not None:
         locator = _Locator(*squash_map(text))
         article_ranges = locator.gold_article_ranges(gold)
-    pred_ranges = [locator.squashed_range(tuple(m.span)) if locator else (0, 0) for m in preds]
+    pred_ranges = [
+        locator.squashed_range((m.span[0], m.span[1])) if locator else (0, 0) for m in preds
+    ]
 
     entries: list[tuple[GoldMetric, list[tuple[int, int]]]] = []
     for a_idx, art in enumerate(gold.articles):
