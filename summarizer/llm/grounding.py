@@ -134,8 +134,11 @@ def ground_claims(
     """Turn claims into metrics measured by the offline parser; drop (and count) the rest."""
     kept: list[Metric] = []
     dropped = 0
+    spans: dict[str, tuple[int, int] | None] = {}  # the same quote is often claimed twice
     for claim in claims:
-        span = tools.locate_quote(claim.quote, block, doc)
+        if claim.quote not in spans:
+            spans[claim.quote] = tools.locate_quote(claim.quote, block, doc)
+        span = spans[claim.quote]
         parsed = _pick(tools.parse_quote(claim.quote), claim.kind) if span else None
         norm = _normalized(parsed) if parsed is not None else None
         if span is None or parsed is None or norm is None:
@@ -217,8 +220,8 @@ def offline_metrics(
 
 def flag_numbers(tools: Toolkit, texts: list[str], article_text: str) -> list[str]:
     """Numbers in the LLM's summary texts that appear nowhere in the article."""
-    flagged: dict[str, None] = {}
-    for text in texts:
-        for number in tools.numbers_not_in_text(text, article_text):
-            flagged.setdefault(number, None)
-    return list(flagged)
+    # One call over all texts: the article is parsed once, not once per key point.
+    joined = "。\n".join(t for t in texts if t)
+    if not joined:
+        return []
+    return list(dict.fromkeys(tools.numbers_not_in_text(joined, article_text)))
