@@ -64,6 +64,11 @@ def test_photo_credit_in_text() -> None:
 def test_places_skip_zone_names() -> None:
     places = extract_entities("孝感高新区企业赴武汉、湖北各地考察。").places
     assert places == ["武汉", "湖北"]
+    assert extract_entities("紧盯京津冀、长三角等重点区域，对接东盟市场。").places == [
+        "京津冀",
+        "长三角",
+        "东盟",
+    ]
 
 
 def test_topics_rank_by_keyword_hits() -> None:

@@ -137,6 +137,11 @@ _STOP = wordset(
     "带动 服务 帮助 协助 助力 引进 培育 推荐 认定 获得 获批 荣获 入选 走进 参观 调研 考察 "
     "正在 申报 属 利用 旗下 邀请 打造 构建 形成 逐步 位居 拥有 建成 建设 设有 多年来"
 )
+# Places beyond the zones' provinces and cities: regions, other big cities, main partners.
+_EXTRA_PLACES = wordset(
+    "西藏 拉萨 香港 澳门 台湾 三亚 雄安新区 京津冀 长三角 珠三角 粤港澳大湾区 成渝 东北 西部地区 "
+    "美国 日本 韩国 德国 法国 英国 俄罗斯 新加坡 东盟 欧盟 中亚 非洲 欧洲 东南亚"
+)
 # City names that are also common words (真金白银, 长治久安, 安康): only "X市" counts.
 _AMBIGUOUS_PLACES = frozenset({"白银", "安康", "长治", "大庆", "吉安", "永川"})
 _NAME_TOKEN = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·（）()]+$")
@@ -287,7 +292,7 @@ def _organizations(text: str, runs: list[list[str]]) -> tuple[list[str], list[st
 @lru_cache(maxsize=1)
 def _place_pattern() -> re.Pattern[str]:
     gaz = get_gazetteer()
-    names = sorted(gaz.provinces | gaz.cities, key=len, reverse=True)
+    names = sorted(gaz.provinces | gaz.cities | _EXTRA_PLACES, key=len, reverse=True)
     return re.compile("|".join(re.escape(n) for n in names))
 
 
