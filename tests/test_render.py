@@ -71,12 +71,19 @@ def _issue(*, errors: bool = False) -> IssueSummary:
         text="3版 4版",
         summary=Summary(headline="", summary=""),
     )
+    a3 = Article(
+        id="a3",
+        kind=BlockKind.CAPTION,
+        span=(120, 130),
+        text="博世电动生产线 图片来源:杭州高新区",
+        summary=Summary(headline="博世电动生产线", summary="博世电动生产线"),
+    )
     return IssueSummary(
         source=Source(
             path="/x/gaoxin-2025-06-18.txt", sha256="0" * 64, chars=120, issue_date="2025-06-18"
         ),
         engine=EngineInfo(name=EngineName.OFFLINE, version="0.1.0"),
-        articles=[a1, a2],
+        articles=[a1, a2, a3],
         errors=[ArticleError(article_id="a3", error="ValueError: boom")] if errors else [],
     )
 
@@ -93,7 +100,7 @@ def test_json_is_the_contract_and_utf8() -> None:
 
 def test_jsonl_has_one_article_per_line() -> None:
     lines = render_jsonl(_issue()).splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     first = json.loads(lines[0])
     assert first["id"] == "a1" and first["source"] == "/x/gaoxin-2025-06-18.txt"
     assert Article.model_validate(
@@ -124,6 +131,8 @@ def test_md_report_reads_well_and_tables_are_valid() -> None:
     assert "A\\|B" in md and "<b>" not in md and "&lt;b&gt;" in md
     assert "## Errors" in md and "a3" in md
     assert "a2 (index)" in md  # page furniture is listed, not summarised
+    assert "## Photos" in md and "- `a3` 博世电动生产线 图片来源:杭州高新区" in md
+    assert "## 2." not in md  # a plain photo caption is not a story
 
 
 def test_markdown_helpers() -> None:

@@ -103,8 +103,9 @@ def render_md(summary: IssueSummary) -> str:
     """A readable report: per article its headline, byline, summary, key points and metrics."""
     src = summary.source
     name = src.path.replace("\\", "/").rsplit("/", 1)[-1]
-    stories = [a for a in summary.articles if a.kind in (BlockKind.ARTICLE, BlockKind.CAPTION)]
-    other = [a for a in summary.articles if a not in stories]
+    stories = [a for a in summary.articles if a.kind is BlockKind.ARTICLE or a.metrics]
+    captions = [a for a in summary.articles if a.kind is BlockKind.CAPTION and a not in stories]
+    other = [a for a in summary.articles if a not in stories and a not in captions]
     n_metrics = sum(len(a.metrics) for a in summary.articles)
     engine = summary.engine
     engine_desc = f"{engine.name} {engine.version}" + (f" ({engine.model})" if engine.model else "")
@@ -116,6 +117,10 @@ def render_md(summary: IssueSummary) -> str:
     ]
     for n, article in enumerate(stories, 1):
         lines += _article_md(n, article)
+    if captions:
+        lines += ["## Photos", ""]
+        lines += [f"- `{a.id}` {escape_text(a.text or a.summary.headline)}" for a in captions]
+        lines.append("")
     if other:
         kinds = ", ".join(f"{a.id} ({a.kind})" for a in other)
         lines += [f"*Not summarised (page furniture):* {escape_text(kinds)}", ""]
