@@ -84,3 +84,8 @@ def test_month_range_is_neither_a_date_nor_a_metric() -> None:
 def test_leap_year_february() -> None:
     r = resolve_period("1-2月", date(2024, 3, 10))
     assert r is not None and r.end == "2024-02-29"
+
+
+def test_year_of_a_full_date_is_not_a_period() -> None:
+    assert find_periods("会议于2024年5月21日上午召开") == []
+    assert [p.text for p in find_periods("截至2024年3月末，园区")] == ["截至2024年3月末"]

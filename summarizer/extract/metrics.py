@@ -56,7 +56,7 @@ class _Entity:
 
 _ZONE_SUFFIX = re.compile(
     r"(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|自贸试验区|自贸区|综保区|保税区|"
-    r"智造新城|科学城|科技城|新城|新区|片区|示范区|产业园|工业园|科技园|园区)"
+    r"智造新城|科学城|科技城|新城|新区|片区|示范区|(?:产业|工业|科技)园区?|园区)"
     r"(?:[（(][\u4e00-\u9fff]{1,6}[）)])?"
 )
 _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
@@ -85,7 +85,7 @@ _TRAIL_FILLER = re.compile(
     r"不超过|实现了|实现|完成了|完成|已经|已|分别|仅用时|用时|从|由|到|至|累计达|连续|均|增至|升至|降至|对|向|把|给|与|[、，,（(“\"])+$"
 )
 _CHANGE_ONLY = re.compile(
-    r"^(?:同比|环比|累计|较上年|比上年)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升|回落|下滑|增加|降低|高出)?$"
+    r"^(?:同比|环比|累计|较上年|比上年|较|比)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升|回落|下滑|增加|降低|高出)?$"
 )
 _POST_NOUN_END = re.compile(r"[，,；;。！？!?：:、的（(“”\"]|\d|是|为|将|在")
 _POST_PHRASE_END = re.compile(r"[，,；;。！？!?：:（(]|\d")
@@ -412,7 +412,7 @@ def _drafts(
             and prev.indicator
         ):
             base = _CHANGE_TAIL.sub("", prev.indicator) or prev.indicator
-            indicator = base + indicator
+            indicator = base + indicator.lstrip("比较")
             if subj_end < 0 or subj_end <= prev.p.start:
                 subject = prev.subject
         if post and (len(indicator) <= 4 or not indicator):
@@ -426,7 +426,7 @@ def _drafts(
             and prev is not None
             and same_sentence
             and prev.kind is MetricKind.CHANGE_AMOUNT
-            and p.normalized_unit is not NormalizedUnit.PERCENT
+            and p.normalized_unit not in (NormalizedUnit.PERCENT, NormalizedUnit.OTHER)
             and not any(v in _squash(text[clause_start : p.start]) for v in _AMOUNT_CONT_VERBS)
         ):
             kind = (

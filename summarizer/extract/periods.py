@@ -41,6 +41,9 @@ _QUARTER = re.compile(r"第?([一二三四1-4])\s*季")
 _FIRST_N_MONTHS = re.compile(rf"前([{_CN}\d]{{1,3}})个月")
 _FIRST_N_QUARTERS = re.compile(rf"前([{_CN}\d]{{1,2}})个?季度")
 _YEAR_DIGITS = re.compile(r"(\d{4})\s*年")
+_DATE_AFTER = re.compile(
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
+)
 _DAY_AFTER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]")
 
 
@@ -64,8 +67,11 @@ def find_periods(text: str) -> list[PeriodMention]:
         squashed = "".join(expr.split())
         if not squashed or squashed in ("同期", "以来", "年初", "年底", "年末"):
             continue
-        if squashed.endswith("月") and _DAY_AFTER.match("".join(text[e : e + 8].split())):
+        after = "".join(text[e : e + 10].split())
+        if squashed.endswith("月") and _DAY_AFTER.match(after):
             continue  # 5月20日 is a date
+        if squashed.endswith("年") and _DATE_AFTER.match(after):
+            continue  # 2024年5月21日 is a date, not the year 2024
         out.append(PeriodMention(s, e, expr))
     return out
 
