@@ -143,7 +143,7 @@ def segment_command(
             for r in results
         ]
         payload: Any = objects[0] if len(issues) == 1 and objects else objects
-        if results or len(issues) != 1:
+        if results:
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     raise typer.Exit(_exit_code(len(results), failed, bad))
 
