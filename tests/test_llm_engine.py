@@ -414,3 +414,41 @@ def test_a_400_about_the_request_after_the_mode_worked_is_not_a_downgrade(tmp_pa
     result = engine.run(blocks, doc, issue_date=None)
     assert result.coverage.mode_downgrades == 0 and len(client.requests) == 2
     assert [e.article_id for e in result.errors] == ["a2"]
+
+
+def test_with_the_real_offline_tools_the_llm_is_never_worse_than_offline(tmp_path: Path) -> None:
+    """Integration with summarizer.ground / extract.metrics / chunk (the real tools)."""
+    from summarizer.extract.metrics import extract_metrics
+    from summarizer.segment import segment_text
+
+    text = (
+        "高新区经济稳中有进\n\n"
+        "本报讯 今年1-5月，高新区规模以上工业企业实现营业收入486.2亿元，同比增长12.3%；"
+        "新增科技型企业58家，高于全市平均水平2.6个百分点。\n"
+    )
+    doc, blocks = segment_text(text)
+    articles = [b for b in blocks if b.kind == "article"]
+    assert articles
+
+    def script(req: ChatRequest, n: int) -> ChatResult:
+        if "486.2" not in user_text(req):
+            return ok(answer())
+        claims = [claim("实现营业收入486.2亿元"), claim("营业收入999亿元")]
+        return ok(answer(summary="营收486.2亿元，增长13%", metrics=claims))
+
+    client = FakeClient(script)
+    engine = build_engine(settings(tmp_path), client_factory=lambda s: client)
+    result = engine.run(blocks, doc, issue_date=None)
+    assert not result.errors
+    llm_metrics = [m for a in result.articles for m in a.metrics]
+    offline = [m for b in articles for m in extract_metrics(b, doc)]
+    found = {(m.span, m.normalized.value) for m in llm_metrics}
+    for m in offline:
+        assert any(
+            m.normalized.value == v and m.span[0] < s[1] and s[0] < m.span[1] for s, v in found
+        )
+    revenue = [m for m in llm_metrics if m.normalized.value == 486.2e8]
+    assert revenue and revenue[0].source in (MetricSource.BOTH, MetricSource.LLM)
+    assert result.usage.dropped_ungrounded == 1  # 999亿元 is not in the article
+    flagged = [a.summary.flagged_numbers for a in result.articles if a.kind == "article"]
+    assert any(any("13" in f for f in fl) for fl in flagged)
