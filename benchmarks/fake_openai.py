@@ -225,14 +225,27 @@ def _sentences(article: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(article) if len(s.strip()) >= 6]
 
 
+# What a model leaves out of a headline: a dateline, a reporter credit, a leading date.
+_DATELINE = re.compile(
+    r"^(?:本报讯|新华社[^，。]{0,12}电|[^，。（]{0,10}讯)?(?:（[^）]{0,20}）)?"
+    r"(?:\d{1,2}月\d{1,2}日[，,]?)?"
+)
+_LIST_MARK = re.compile(r"^(?:\[\d+\]|[-*•]|\d+[.、])\s*", re.M)
+
+
 def article_answer(article: str) -> dict[str, Any]:
-    """The canonical answer to an article-summary request, before it is fitted to a schema."""
-    flat = re.sub(r"\s+", "", article)
+    """The canonical answer to an article-summary request, before it is fitted to a schema.
+
+    Headline: the lead sentence's longest clause once the dateline is cut; summary: the first
+    two sentences; key points: the first three. List markers (reduce requests) are dropped.
+    """
+    flat = re.sub(r"\s+", "", _LIST_MARK.sub("", article))
     sentences = _sentences(flat) or [flat[:80]]
-    lead = sentences[0]
-    headline = re.split(r"[，,。；;：:]", lead)[0][:24] or lead[:24]
+    lead = _DATELINE.sub("", sentences[0]) or sentences[0]
+    clauses = [c for c in re.split(r"[，,。；;：:]", lead) if len(c) >= 4]
+    headline = (max(clauses, key=len) if clauses else lead)[:30]
     summary = "".join(sentences[:2])[:160]
-    key_points = [s[:80] for s in sentences[:3]]
+    key_points = [s[:80] for s in dict.fromkeys(sentences[:3])]
     return {
         "headline": headline,
         "summary": summary,
