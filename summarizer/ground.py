@@ -106,6 +106,9 @@ def locate_title(block: Block, doc: Document) -> tuple[int, int] | None:
     if not block.title or not fold(block.title):
         return None
     start = block_offset(block, doc)
+    exact = doc.text.rfind(block.title, max(0, start - 4000), start + 200)
+    if exact >= 0:  # the usual case, no folding needed
+        return exact, exact + len(block.title)
     window_start = max(0, start - 4000)
     hit = _find_folded(block.title, doc.text[window_start : start + 200], window_start)
     if hit is None:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from ..errors import ConfigError
 from ..gazetteer import ZoneMention, get_gazetteer
@@ -115,17 +116,23 @@ _NAME_STOPWORDS = frozenset(
 )  # fmt: skip
 
 
-def _pos_start(sq: str, end: int, *, max_tokens: int, window: int, verbs: bool) -> int:
-    """Start of the name ending at ``end``: the nouns (and, inside long names, verbs) before it."""
+@lru_cache(maxsize=4096)
+def _pos_tags(chunk: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and part-of-speech flags (cached: the same names recur in an issue)."""
     import jieba
     import jieba.posseg as pseg
 
     jieba.setLogLevel(60)
+    return tuple((w.word, w.flag) for w in pseg.lcut(chunk, HMM=True))
+
+
+def _pos_start(sq: str, end: int, *, max_tokens: int, window: int, verbs: bool) -> int:
+    """Start of the name ending at ``end``: the nouns (and, inside long names, verbs) before it."""
     lo = max(0, end - window)
     chunk = sq[lo:end]
     if not chunk:
         return end
-    pairs = [(w.word, w.flag) for w in pseg.lcut(chunk, HMM=True)]
+    pairs = _pos_tags(chunk)
     taken: list[tuple[str, str]] = []
     for word, flag in reversed(pairs):
         if len(taken) >= max_tokens or word in _NAME_STOPWORDS or any(c.isdigit() for c in word):
