@@ -603,17 +603,24 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
         add(0, len(text))
         return starts, ends, repl
     add(0, lines.starts[0])
-    para = _Para(lines, 0)
+    para: _Para | None = None  # created when a decision needs it (most paragraphs never do)
+    para_first = 0
     line_ends, line_starts = lines.ends, lines.starts
-    nxt = lines.line(0)
     for i in range(n - 1):
-        last = nxt
         gap_start, gap_end = line_ends[i], line_starts[i + 1]
+        if gap_end - gap_start == 1 and text[gap_start - 1] in _TERMINAL:
+            para, para_first = None, i + 1  # the common case: a sentence end, one newline
+            continue
+        last = text[line_starts[i] : gap_start]
         nxt = text[gap_end : line_ends[i + 1]]
         if gap_end - gap_start == 1 and lines.has(i, _TERM, last):
-            para = _Para(lines, i + 1)  # the common case: a paragraph end, a single newline
+            para, para_first = None, i + 1
             continue
         first_nl = text.index("\n", gap_start, gap_end)
+        if para is None:
+            para = _Para(lines, para_first)
+            for k in range(para_first + 1, i + 1):
+                para.add(k)
         if _should_join(lines, i, para, last, nxt):
             para.add(i + 1)
             if _ascii_letter(last.rstrip()[-1:]) and _ascii_letter(nxt.lstrip()[:1]):
@@ -623,7 +630,7 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
             else:
                 add(gap_start, gap_end)
         else:
-            para = _Para(lines, i + 1)
+            para, para_first = None, i + 1
             add(gap_start, first_nl)
             add(first_nl + 1, gap_end)
     add(line_ends[n - 1], len(text))

@@ -182,7 +182,7 @@ class _Segmenter:
             return _Line(_Kind.HEADING, start, end, body, cstart + m.end(), level=len(m.group(1)))
         if _PAGE_INDEX.fullmatch(s):
             return _Line(_Kind.INDEX, start, end, s, cstart)
-        if _URL.search(s) and len(s) <= 120:
+        if len(s) <= 120 and ("http" in s or "www" in s.lower()) and _URL.search(s):
             return _Line(_Kind.URL, start, end, s, cstart)
         if _SECTION_TAG.fullmatch(s):
             return _Line(_Kind.TAG, start, end, s, cstart)
@@ -198,7 +198,7 @@ class _Segmenter:
             return _Line(_Kind.CREDIT_PREFIX, start, end, s, cstart)
         if self._names_line(s, start, end):
             return _Line(_Kind.BYLINE, start, end, s, cstart)
-        toc = _TOC_MARKER.search(s)
+        toc = _TOC_MARKER.search(s) if ("导读" in s or "要目" in s or "看点" in s) else None
         if toc:
             rest = (s[: toc.start()] + s[toc.end() :]).strip(_HS)
             if not rest:
@@ -409,7 +409,7 @@ class _Segmenter:
         self._check_trailing(cur, line)
 
     def _check_trailing(self, draft: _Draft, line: _Line) -> None:
-        m = _TRAILING_NAMES.search(line.text)
+        m = _trailing_names(line.text)
         if m and (names := split_names(m.group(1))) is not None:
             draft.byline = draft.byline or " ".join(names)
             draft.closed = True
@@ -543,7 +543,7 @@ class _Segmenter:
         line_start = text.rfind("\n", start, end) + 1
         last = text[max(line_start, start) : end]
         for _ in range(2):
-            m = _TRAILING_NAMES.search(last)
+            m = _trailing_names(last)
             if m and split_names(m.group(1)) is not None:
                 last = last[: m.start()]
                 continue
@@ -619,6 +619,13 @@ class _Segmenter:
             untitled[di].title = headlines[hi]
             used_h.add(hi)
             used_d.add(di)
+
+
+def _trailing_names(line: str) -> re.Match[str] | None:
+    """ "…投产达效。 巩茜 宋格": the author names after the last full stop, if any."""
+    if not line or (not "\u4e00" <= line[-1] <= "\u9fff" and line[-1] not in _HS):
+        return None
+    return _TRAILING_NAMES.search(line, max(0, len(line) - 48))
 
 
 def _lead_end(s: str) -> int:
