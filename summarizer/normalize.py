@@ -358,10 +358,11 @@ class Document:
 # --- one pass ---------------------------------------------------------------------------------
 
 
-# Line feature bits (each computed on first use): value bit, then "known" bit.
-_TERM, _TERM_K = 1, 2  # the line ends a sentence
-_STRUCT, _STRUCT_K = 4, 8  # the line stands alone (heading, byline, credit, index, URL, TOC)
-_NEW, _NEW_K = 16, 32  # the line starts a new unit (lead, list item)
+# Line feature bits, computed together on first use.
+_TERM = 1  # the line ends a sentence
+_STRUCT = 2  # the line stands alone (heading, byline, credit, index, URL, tag, TOC)
+_NEW = 4  # the line starts a new unit (lead, list item)
+_KNOWN = 8
 
 
 class _Lines:
@@ -386,15 +387,21 @@ class _Lines:
     def line(self, i: int) -> str:
         return self.text[self.starts[i] : self.ends[i]]
 
-    def has(self, i: int, bit: int, line: str | None = None) -> bool:
-        """Whether line ``i`` (whose text may be passed) has feature ``bit``, cached."""
+    def features(self, i: int, line: str | None = None) -> int:
+        """Feature bits of line ``i`` (whose text may be passed), computed once."""
         f = self.flags[i]
-        known = bit << 1
-        if not f & known:
-            test = _TERM_TEST if bit == _TERM else _STRUCT_TEST if bit == _STRUCT else _NEW_TEST
-            f |= known | (bit if test(self.line(i) if line is None else line) else 0)
+        if not f:
+            if line is None:
+                line = self.line(i)
+            f = _KNOWN
+            if ends_paragraph(line):
+                f |= _TERM
+            if is_structural_line(line):
+                f |= _STRUCT
+            if starts_new_unit(line):
+                f |= _NEW
             self.flags[i] = f
-        return bool(f & bit)
+        return f
 
     def run_ends(self, j: int) -> bool:
         """From line ``j`` on, a sentence ends (within 16 lines) before any structural line or
@@ -410,16 +417,17 @@ class _Lines:
                     stop = known
                     break
                 visited.append(k)
-                if self.has(k, _STRUCT):
+                f = self.features(k)
+                if f & _STRUCT:
                     stop = 2 * k  # even: the run stops without a sentence end
                     break
-                if self.has(k, _TERM):
+                if f & _TERM:
                     stop = 2 * k + 1  # odd: the run reaches a sentence end
                     break
                 if k + 1 >= n:
                     stop = 2 * k
                     break
-                if self.has(k + 1, _NEW):
+                if self.features(k + 1) & _NEW:
                     stop = 2 * (k + 1)
                     break
                 k += 1
@@ -434,11 +442,6 @@ class _Lines:
         return w
 
 
-_TERM_TEST = ends_paragraph
-_STRUCT_TEST = is_structural_line
-_NEW_TEST = starts_new_unit
-
-
 def _column_width(lines: _Lines, i: int) -> float:
     lo, hi = max(0, i - 10), min(len(lines), i + 11)
     widths = [lines.width(k) for k in range(lo, hi)]
@@ -449,11 +452,12 @@ def _column_run_ends(lines: _Lines, j: int, width: float) -> bool:
     """From line ``j`` on, the column run reaches a sentence end before any structure or a
     line much wider than the column."""
     for k in range(j, min(len(lines), j + 16)):
-        if lines.has(k, _STRUCT) or (k > j and lines.has(k, _NEW)):
+        f = lines.features(k)
+        if f & _STRUCT or (k > j and f & _NEW):
             return False
         if lines.width(k) > width * 1.5 + 2:
             return False
-        if lines.has(k, _TERM):
+        if f & _TERM:
             return True
     return False
 
@@ -502,13 +506,9 @@ class _Para:
 
 def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> bool:
     """Join line ``i`` (text ``last``, the end of paragraph ``para``) with line ``i + 1``?"""
-    if lines.has(i, _TERM, last):
+    if lines.features(i, last) & _TERM:
         return False
-    if (
-        lines.has(para.first_index, _STRUCT)
-        or lines.has(i + 1, _STRUCT, nxt)
-        or lines.has(i + 1, _NEW, nxt)
-    ):
+    if lines.features(para.first_index) & _STRUCT or lines.features(i + 1, nxt) & (_STRUCT | _NEW):
         return False
     last_s = last.rstrip(_HS_CHARS)
     nxt_s = nxt.lstrip(_HS_CHARS)
@@ -613,7 +613,7 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
             continue
         last = text[line_starts[i] : gap_start]
         nxt = text[gap_end : line_ends[i + 1]]
-        if gap_end - gap_start == 1 and lines.has(i, _TERM, last):
+        if gap_end - gap_start == 1 and lines.features(i, last) & _TERM:
             para, para_first = None, i + 1
             continue
         first_nl = text.index("\n", gap_start, gap_end)
