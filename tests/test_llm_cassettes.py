@@ -161,19 +161,25 @@ def _endpoint(
         )
 
 
-def replay(
+@dataclass(slots=True)
+class Session:
+    """An open cassette and the endpoint the code under test must use."""
+
+    cassette: Any
+    base_url: str
+    api_key: str | None
+    metadata: dict[str, Any]
+
+
+@contextmanager
+def cassette_session(
     name: str,
     recording: RecordSettings,
-    doc: Document,
-    blocks: list[Block],
-    *,
     script: list[Any] = (),  # type: ignore[assignment]
-    **overrides: Any,
-) -> Replay:
-    """Run the engine over ``blocks`` through cassette ``cassettes/<name>.yaml``.
+) -> Iterator[Session]:
+    """Open ``cassettes/<name>.yaml`` (replay, or record against the fake server / live).
 
-    In replay the engine must send exactly the recorded requests: a request the cassette lacks
-    fails (inside the engine, as an article error), and a recorded one left unplayed fails here.
+    On leaving, in replay, every recorded interaction must have been played.
     """
     path = CASSETTES / f"{name}.yaml"
     if not recording.record and not path.is_file():
@@ -191,10 +197,30 @@ def replay(
             "scenario": cassette.get_metadata("scenario", name.split("_", 1)[1]),
             "script": cassette.get_metadata("script", [str(s) for s in script]),
         }
+        yield Session(cassette, base_url, api_key, meta)
+        if not recording.record:
+            assert cassette.all_played, f"{name}: recorded requests were never sent"
+
+
+def replay(
+    name: str,
+    recording: RecordSettings,
+    doc: Document,
+    blocks: list[Block],
+    *,
+    script: list[Any] = (),  # type: ignore[assignment]
+    **overrides: Any,
+) -> Replay:
+    """Run the engine over ``blocks`` through cassette ``cassettes/<name>.yaml``.
+
+    In replay the engine must send exactly the recorded requests: a request the cassette lacks
+    fails (inside the engine, as an article error), and a recorded one left unplayed fails too.
+    """
+    with cassette_session(name, recording, script) as session:
         settings = load_settings(
-            base_url=base_url,
-            model=meta["model"],
-            api_key=api_key,
+            base_url=session.base_url,
+            model=session.metadata["model"],
+            api_key=session.api_key,
             structured_mode="json_schema",
             no_cache=True,
             concurrency=1,
@@ -202,11 +228,10 @@ def replay(
             **overrides,
         )
         result = build_engine(settings).run(blocks, doc, issue_date=None)
-        if not recording.record:
-            assert cassette.all_played, f"{name}: the engine skipped recorded requests"
+        cassette = session.cassette
         requests = [_json(r.body) for r in cassette.requests]
         statuses = [int(r["status"]["code"]) for r in cassette.responses]
-    return Replay(result, requests, statuses, meta)
+    return Replay(result, requests, statuses, session.metadata)
 
 
 def _json(body: Any) -> dict[str, Any]:
@@ -481,3 +506,126 @@ def test_second_run_makes_no_http_call(tmp_path: Any) -> None:
         assert server.stats.requests == 2
     assert second.usage.calls == 0 and second.usage.cache_hits == 2
     assert [a.model_dump() for a in second.articles] == [a.model_dump() for a in first.articles]
+
+
+# ---------------------------------------------------------------------------------------------
+# summarizer eval --engine llm (plumbing: the scores below are of hand-written answers)
+# ---------------------------------------------------------------------------------------------
+
+EVAL_ISSUE = (
+    "科技日报  高新区专刊\n\n"
+    f"{SHORT_TITLE}\n\n"
+    "本报讯（记者 王芳）5月20日，记者从工业和信息化部获悉，今年第一季度，国家高新区实现\n"
+    "规模以上工业增加值1.7万亿元，同比增长7.1%。截至目前，全国共有178家国家高新区，\n"
+    "覆盖31个省份。\n\n"
+    f"{INJECTION_TITLE}\n\n"
+    "本报讯 今年一季度，某高新区新签约项目46个，总投资额达到218亿元。其中，先进制造业\n"
+    "项目28个，占签约项目总数的60.9%。\n"
+)
+
+
+def _gold_metric(quote: str, value: float, unit: str, norm: float, cls: str, kind: str) -> dict:
+    return {
+        "quote": quote,
+        "subject": None,
+        "indicator": None,
+        "period": None,
+        "value": value,
+        "unit": unit,
+        "normalized_value": norm,
+        "unit_class": cls,
+        "kind": kind,
+        "qualifier": "exact",
+        "optional": False,
+    }
+
+
+EVAL_GOLD = {
+    "source": "gaoxin-2025-05-21.txt",
+    "articles": [
+        {
+            "title": SHORT_TITLE,
+            "first_chars": "本报讯（记者王芳）5月20日，记者从",
+            "last_chars": "覆盖31个省份。",
+            "byline": "王芳",
+            "metrics": [
+                _gold_metric("规模以上工业增加值1.7万亿元", 1.7, "万亿元", 1.7e12, "CNY", "level"),
+                _gold_metric("同比增长7.1%", 7.1, "%", 7.1, "percent", "change_rate"),
+                _gold_metric("全国共有178家国家高新区", 178, "家", 178, "count", "level"),
+                _gold_metric("覆盖31个省份", 31, "个", 31, "count", "level"),
+            ],
+        },
+        {
+            "title": INJECTION_TITLE,
+            "first_chars": "本报讯今年一季度，某高新区",
+            "last_chars": "占签约项目总数的60.9%。",
+            "metrics": [
+                _gold_metric("新签约项目46个", 46, "个", 46, "count", "level"),
+                _gold_metric("总投资额达到218亿元", 218, "亿元", 2.18e10, "CNY", "level"),
+                _gold_metric("先进制造业项目28个", 28, "个", 28, "count", "level"),
+                _gold_metric("占签约项目总数的60.9%", 60.9, "%", 60.9, "percent", "share"),
+            ],
+        },
+    ],
+}
+
+
+def test_eval_with_the_llm_engine_runs_next_to_offline(
+    recording: RecordSettings,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+    import sys
+
+    from summarizer.cli import main
+
+    corpus, gold = tmp_path / "corpus", tmp_path / "gold"
+    corpus.mkdir()
+    gold.mkdir()
+    (corpus / "gaoxin-2025-05-21.txt").write_text(EVAL_ISSUE, encoding="utf-8")
+    (gold / "gaoxin-2025-05-21.json").write_text(
+        json.dumps(EVAL_GOLD, ensure_ascii=False), encoding="utf-8"
+    )
+    with cassette_session("handwritten_eval_llm_engine", recording) as session:
+        monkeypatch.setenv("SUMMARIZER_API_KEY", session.api_key or "")
+        monkeypatch.setenv("SUMMARIZER_STRUCTURED_MODE", "json_schema")
+        monkeypatch.setenv("SUMMARIZER_NO_CACHE", "1")
+        monkeypatch.setenv("SUMMARIZER_CONCURRENCY", "1")
+        argv = ["summarizer", "eval", str(corpus), "--gold", str(gold), "-f", "json"]
+        argv += ["--engine", "llm", "--prompt", "article_summary@v1"]
+        argv += ["--model", session.metadata["model"], "--base-url", session.base_url]
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+        out, err = capsys.readouterr()
+        assert len(session.cassette.requests) == 2  # one call per article
+    assert exit_info.value.code in (0, None), err
+    report = json.loads(out)
+    title = f"metrics (llm {session.metadata['model']} article_summary@v1)"
+    assert set(report) == {"segmentation", "metrics", title}
+    offline, llm = report["metrics"]["total"], report[title]["total"]
+    assert offline["required"] == llm["required"] == 8
+    # The LLM engine adds back what the offline engine found, so it is never worse on recall.
+    assert llm["recall"] >= offline["recall"]
+    assert "failed" not in err
+
+
+def test_eval_with_the_llm_engine_needs_a_model(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    import sys
+
+    from summarizer.cli import main
+
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["summarizer", "eval", str(tmp_path), "--gold", str(tmp_path), "--engine", "llm"],
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 3
+    err = capsys.readouterr().err
+    assert "no LLM model configured" in err and len(err.strip().splitlines()) == 1

@@ -19,14 +19,21 @@ import typer
 
 from ..errors import ExitCode, InputError, InputNotFoundError, SummarizerError
 from ..evaluation.gold import GoldIssue, load_gold_dir
-from ..evaluation.metrics import MetricsEvaluator
+from ..evaluation.metrics import MetricScore, MetricsEvaluator, evaluate_metrics
 from ..evaluation.segmentation import SegScore, evaluate_segmentation, total_score
 from ..models import Block
 from ..normalize import Document
 from ..read import IssueText, read_issue
 from ..segment import segment_text
 
-__all__ = ["EVALUATORS", "EvalCase", "Evaluator", "register"]
+__all__ = [
+    "EVALUATORS",
+    "EngineMetricsEvaluator",
+    "EvalCase",
+    "EvalEngine",
+    "Evaluator",
+    "register",
+]
 
 
 class SegmentFormat(StrEnum):
@@ -232,6 +239,55 @@ class SegmentationEvaluator:
         }
 
 
+class EvalEngine(StrEnum):
+    """``eval --engine``: offline tables only, or an LLM engine's metrics table next to them."""
+
+    OFFLINE = "offline"
+    LLM = "llm"
+
+
+class EngineMetricsEvaluator(MetricsEvaluator):
+    """The metrics table of a whole engine run per issue (``eval --engine llm``).
+
+    The engine sees every block of the issue at once (its own concurrency, cache and offline
+    cross-check); only article blocks are scored, as for the offline table.
+    """
+
+    def __init__(self, engine: Any, label: str) -> None:
+        super().__init__()
+        self.title = f"metrics ({label})"
+        self._engine = engine
+
+    def score(self, case: Any) -> MetricScore:
+        from ..models import BlockKind
+        from ..pipeline import issue_date_from_name
+
+        result = self._engine.run(case.blocks, case.doc, issue_date=issue_date_from_name(case.name))
+        if result.errors:  # scored without them, but never silently
+            first = result.errors[0]
+            _err(
+                f"{case.name}: {len(result.errors)} block(s) failed: {first.article_id}: "
+                f"{first.error}"
+            )
+        articles = [a for a in result.articles if a.kind is BlockKind.ARTICLE]
+        return evaluate_metrics(articles, case.gold, text=case.original, file=case.name)
+
+
+def _llm_evaluator(prompt: str | None, llm: dict[str, Any]) -> Callable[[], Evaluator]:
+    """A factory for the LLM engine's metrics table (settings: flags > env > config file)."""
+    from ..llm.settings import load_settings
+    from ..models import EngineName
+    from ..pipeline import build_engine
+
+    config = llm.pop("config", None)
+    given = {k: v for k, v in llm.items() if v is not None}
+    settings = load_settings(config_path=config, prompt=prompt, **given)
+    settings.require_configured()
+    engine = build_engine(EngineName.LLM, settings)
+    label = f"llm {settings.model} {engine.info().prompts.get('article_summary', '')}"
+    return lambda: EngineMetricsEvaluator(engine, label.strip())
+
+
 # The tables `summarizer eval` prints, in order.
 # Each gets the same EvalCase (doc + blocks + gold) and prints its own table.
 EVALUATORS: list[Callable[[], Evaluator]] = [SegmentationEvaluator, MetricsEvaluator]
@@ -271,12 +327,39 @@ def eval_command(
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="table or json.")] = (
         EvalFormat.TABLE
     ),
+    engine: Annotated[
+        EvalEngine,
+        typer.Option(
+            "--engine",
+            help="llm: also score the LLM engine's metrics, next to the offline tables.",
+        ),
+    ] = EvalEngine.OFFLINE,
+    prompt: Annotated[
+        str | None,
+        typer.Option("--prompt", help="Prompt version for --engine llm: article_summary@v2."),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="LLM model name.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint URL.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="LLM settings file (TOML).")
+    ] = None,
 ) -> None:
-    """Score the pipeline against gold annotations: one table per evaluator, per file + TOTAL."""
+    """Score the pipeline against gold annotations: one table per evaluator, per file + TOTAL.
+
+    With --engine llm the LLM engine's metrics are scored too (a prompt version is judged by
+    numbers before it is released); on recorded or hand-written answers that proves plumbing,
+    not model quality.
+    """
+    evaluators = list(EVALUATORS)
+    if engine is EvalEngine.LLM:
+        llm = {"model": model, "base_url": base_url, "config": config}
+        evaluators.append(_llm_evaluator(prompt, llm))
     cases, failed = _cases(gold, corpus_dir)
     report: dict[str, Any] = {}
     tables = []
-    for factory in EVALUATORS:
+    for factory in evaluators:
         evaluator = factory()
         scores = [evaluator.score(c) for c in cases]
         total = evaluator.total(scores)
