@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, cast
 
 import typer
 
@@ -285,7 +285,8 @@ def _llm_evaluator(prompt: str | None, llm: dict[str, Any]) -> Callable[[], Eval
     settings.require_configured()
     engine = build_engine(EngineName.LLM, settings)
     label = f"llm {settings.model} {engine.info().prompts.get('article_summary', '')}"
-    return lambda: EngineMetricsEvaluator(engine, label.strip())
+    # cast: the Protocol's ``columns`` is tuple[str, ...], the class's a fixed-size tuple.
+    return lambda: cast(Evaluator, EngineMetricsEvaluator(engine, label.strip()))
 
 
 # The tables `summarizer eval` prints, in order.
