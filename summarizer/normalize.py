@@ -79,16 +79,19 @@ _ENUM_START = re.compile(
 
 # Lines that always stand alone (the segmenter reads them as structure).
 _MD_HEADING = re.compile(r"#{1,6}[ \t\u3000]*\S")
-_BYLINE_MARK = re.compile(r"[►▶▷▸●◆■]")
+_BYLINE_MARK = re.compile(r"[►▶▷▸●◆■□]")
 _CREDIT = re.compile(
     r"(?:图片来源|图片提供|供图|图/|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
 )
 _PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \t\u3000]*)+$")
 _URL = re.compile(r"https?://|www\.", re.I)
+_PAGE_FURNITURE = re.compile(
+    r"星期[一二三四五六日天]|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审校|值班编辑)[:：]"
+)
 _SECTION_TAG = re.compile(r"【[^】]{1,16}】$")
 _TOC_MARKER = re.compile(r"本[ \t\u3000]*期[ \t\u3000]*导[ \t\u3000]*读|本期要目|今日导读|本期看点")
 _LEAD = re.compile(
-    r"(?:本报讯|本报[^，,。\s]{0,10}?电|新华社[^，,。\s]{0,14}?电|中新[网社][^，,。\s]{0,12}?电"
+    r"(?:本报讯|本报(?!通讯员)[^，,。\s]{0,10}?[电讯]|新华社[^，,。\s]{0,14}?电|中新[网社][^，,。\s]{0,12}?电"
     r"|[（(](?:上接|下转)第?[^）)]{1,6}版[）)]|[（(](?:本报)?(?:记者|特约记者|通讯员|特约通讯员|实习生))"
 )
 _LIST_ITEM = re.compile(
@@ -196,7 +199,7 @@ def _squeeze(line: str) -> str:
     return re.sub(rf"[{_HS}]+", "", line)
 
 
-_STRUCT_HINT = re.compile(r"[摄图版导【]|要目|看点|http|www", re.I)
+_STRUCT_HINT = re.compile(r"[摄图版导【]|要目|看点|http|www|星期|编辑|校对", re.I)
 
 
 def is_structural_line(line: str) -> bool:
@@ -207,7 +210,7 @@ def is_structural_line(line: str) -> bool:
     first = s[0]
     if first == "#" and _MD_HEADING.match(s):
         return True
-    if first in "►▶▷▸●◆■":
+    if first in "►▶▷▸●◆■□" and len(s) <= 26:
         return True
     if len(s) > 130 or not _STRUCT_HINT.search(s):
         return False  # the fast path: most lines have none of the tell-tale characters
@@ -217,6 +220,7 @@ def is_structural_line(line: str) -> bool:
         or (_URL.search(s) and len(s) <= 120)
         or _SECTION_TAG.match(s)
         or _TOC_MARKER.search(s)
+        or (len(s) <= 40 and _PAGE_FURNITURE.search(s))
     )
 
 

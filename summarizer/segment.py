@@ -38,8 +38,12 @@ _PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \
 _PAGE_INDEX_ENTRY = re.compile(r".{2,40}?[ \t\u3000.…·]*第?[0-9]{1,3}版")
 _URL = re.compile(r"https?://|www\.", re.I)
 _SECTION_TAG = re.compile(r"【[^】]{1,16}】")
+# Page furniture: running page headers (dates with the weekday) and editors' credit lines.
+_PAGE_FURNITURE = re.compile(
+    r"星期[一二三四五六日天]|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审校|值班编辑)[:：]"
+)
 _TOC_MARKER = re.compile(r"本期导读|本期要目|今日导读|本期看点")
-_BYLINE_MARK = re.compile(r"[►▶▷▸●◆■][ \t\u3000]*")
+_BYLINE_MARK = re.compile(r"[►▶▷▸●◆■□][ \t\u3000]*")
 _BYLINE_ROLE = re.compile(
     r"(?:(?:本报|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员|摄影记者|摄影|实习生|编辑)|文字|文/|图/|文|撰稿)"
     r"[ \t\u3000:：/]*"
@@ -49,7 +53,7 @@ _CREDIT = re.compile(
 )
 _CREDIT_PREFIX = re.compile(r"(?:新华社|本报|中新社|人民网)?(?:特约)?(?:摄影)?记者")
 _LEAD = re.compile(
-    r"(?:(?:本报讯|本报[^，,。\s（(]{0,10}?电|新华社[^，,。\s（(]{0,14}?电|中新[网社][^，,。\s（(]{0,12}?电)"
+    r"(?:(?:本报讯|本报(?!通讯员)[^，,。\s（(]{0,10}?[电讯]|新华社[^，,。\s（(]{0,14}?电|中新[网社][^，,。\s（(]{0,12}?电)"
     r"[ \t\u3000]*)?"
     r"(?:[（(](?:本报)?(?:记者|特约记者|通讯员|特约通讯员|实习生|见习记者)[^）)]{0,40}[）)][ \t\u3000]*)*"
     r"(?:[（(](?:上接|接)第?[^）)]{1,6}版[）)][ \t\u3000]*)?"
@@ -190,8 +194,10 @@ class _Segmenter:
         if m and not ends_paragraph(s) and len(s) <= _HEADLINE_MAX + 10:
             s, cstart = s[m.end() :].lstrip(_HS), cstart + m.end()
         m = _BYLINE_MARK.match(s)
-        if m:
+        if m and len(s) - m.end() <= 24:
             return _Line(_Kind.BYLINE, start, end, s[m.end() :], cstart + m.end())
+        if len(s) <= 40 and _PAGE_FURNITURE.search(s):
+            return _Line(_Kind.TAG, start, end, s, cstart)  # page header or editor line
         if len(s) <= 40 and _CREDIT.search(s):
             return _Line(_Kind.CREDIT, start, end, s, cstart)
         if len(s) <= 10 and _CREDIT_PREFIX.fullmatch(s):
