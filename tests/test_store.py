@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from store_factory import fake_summarize, make_article, make_metric, make_summary
 
 from summarizer.errors import InputError, StoreError
@@ -19,6 +20,8 @@ from summarizer.models import MetricKind, NormalizedUnit
 from summarizer.store import connect, ingest, metric_rows, metrics_csv, search, transaction
 from summarizer.store.db import APPLICATION_ID, SCHEMA_VERSION
 from summarizer.store.ingest import write_issue
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _store_one(conn: sqlite3.Connection, summary, when: date | None = None) -> int:  # type: ignore[no-untyped-def]
@@ -97,27 +100,42 @@ except StoreError as e:
 
 
 def _as_unprivileged(args: list[str]) -> subprocess.CompletedProcess[str]:
-    """Run the check as ``nobody`` when we are root (root ignores file permissions)."""
-    demote = None
-    if os.geteuid() == 0:
+    """Run the check as ``nobody`` when we are root (root ignores file permissions).
+
+    ``nobody`` may not be able to run this interpreter (e.g. a pyenv under /root); then the
+    system ``python3.11`` runs it with our site-packages and the repository on PYTHONPATH.
+    """
+    if os.geteuid() != 0:
+        commands = [[sys.executable]]
+        demote = None
+    else:
 
         def demote() -> None:
             os.setgid(65534)
             os.setuid(65534)
 
-    env = {**os.environ, "HOME": "/tmp"}
-    try:
-        return subprocess.run(
-            [sys.executable, "-c", _RO_CHECK, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            preexec_fn=demote,
-            check=False,
-            timeout=60,
-        )
-    except PermissionError:
-        pytest.skip("running as root and 'nobody' cannot run this Python: permissions untestable")
+        commands = [[sys.executable]]
+        system = shutil.which("python3.11", path="/usr/bin:/usr/local/bin")
+        if system:
+            commands.append([system])
+    paths = [p for p in sys.path if p.endswith("site-packages")] + [str(REPO)]
+    env = {**os.environ, "HOME": "/tmp", "PYTHONPATH": os.pathsep.join(paths)}
+    for command in commands:
+        try:
+            proc = subprocess.run(
+                [*command, "-c", _RO_CHECK, *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                preexec_fn=demote,
+                check=False,
+                timeout=60,
+            )
+        except PermissionError:
+            continue
+        if "ModuleNotFoundError" not in proc.stderr and "Permission denied" not in proc.stderr:
+            return proc
+    pytest.skip("running as root and 'nobody' cannot run Python here: permissions untestable")
 
 
 def test_read_only_database_can_be_read_not_written() -> None:
