@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from store_factory import fake_summarize, make_article, make_metric, make_summary
 
 from summarizer.errors import InputError, StoreError
