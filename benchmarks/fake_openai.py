@@ -408,6 +408,16 @@ def _error(status: int, message: str, kind: str, code: str | None) -> Reply:
     return Reply(status, {"error": {"message": message, "type": kind, "param": None, "code": code}})
 
 
+def _prompt_tokens(request: dict[str, Any]) -> int:
+    """Messages plus the schema or tool definitions: real APIs bill those as prompt tokens too."""
+    tokens = sum(estimate_tokens(_message_text(m)) for m in request.get("messages", []))
+    tokens += 4 * len(request.get("messages", []))  # per-message framing, as chat formats add
+    for key in ("response_format", "tools"):
+        if request.get(key):
+            tokens += estimate_tokens(json.dumps(request[key], ensure_ascii=False))
+    return tokens
+
+
 def _completion(
     request: dict[str, Any],
     ident: str,
@@ -418,7 +428,7 @@ def _completion(
     *,
     choices: bool = True,
 ) -> dict[str, Any]:
-    prompt_tokens = sum(estimate_tokens(_message_text(m)) for m in request.get("messages", []))
+    prompt_tokens = _prompt_tokens(request)
     completion_tokens = estimate_tokens(completion_text)
     return {
         "id": f"chatcmpl-{ident}",
