@@ -129,8 +129,9 @@ def ingest_cmd(
         raise typer.BadParameter("give issue paths or --watch DIR", param_hint="PATHS")
     when = _date(issue_date, "--date")
     settings = _settings(engine, {"model": model, "base_url": base_url, "config_path": config})
-    summarize = pipeline_summarizer(engine.value, settings)
     files = expand_sources(paths) if paths else []
+    summarize = pipeline_summarizer(engine.value, settings)
+    typer.echo(f"engine: {summarize.reason}", err=True)
     conn = connect(_db(db))
 
     def show(item: IngestItem) -> None:
@@ -141,7 +142,8 @@ def ingest_cmd(
         typer.echo(f"{item.status.value:>11}  {item.path}{note}{stale}", err=True)
 
     options: dict[str, Any] = {"reprocess": reprocess, "issue_date": when, "on_item": show}
-    options["engine_label"] = engine.value
+    options["engine_label"] = summarize.info.name.value
+    options["fingerprint"] = summarize.fingerprint
     reports: list[IngestReport] = []
     try:
         if files:

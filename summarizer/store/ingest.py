@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, InputNotFoundError, StoreError, SummarizerError
-from ..models import Article, IssueSummary, Usage
+from ..models import Article, EngineInfo, IssueSummary, Usage
 from ..read import IssueText, read_issue
 from .db import transaction, wrap_error
 
@@ -31,6 +31,7 @@ __all__ = [
     "IngestItem",
     "IngestReport",
     "IngestStatus",
+    "PipelineSummarizer",
     "Summarize",
     "canonical_subject",
     "detect_issue_date",
@@ -183,7 +184,9 @@ def detect_issue_date(
     if explicit is not None:
         return explicit, DateSource.FLAG
     if path is not None:
-        found = _date_in(Path(path).name, loose=False)
+        from ..pipeline import issue_date_from_name  # one rule for the whole tool
+
+        found = issue_date_from_name(path)
         if found:
             return found, DateSource.FILENAME
     found = _date_in(text, loose=True)
@@ -195,28 +198,42 @@ def detect_issue_date(
 # ---------------------------------------------------------------- engine
 
 
-def engine_fingerprint(summary: IssueSummary) -> str:
-    """A stable hash of what produced a summary: engine, version, model and prompt versions."""
-    e = summary.engine
-    payload = {"engine": e.name.value, "version": e.version, "model": e.model}
-    payload["prompts"] = dict(sorted(e.prompts.items()))  # type: ignore[assignment]
+def engine_fingerprint(info: EngineInfo) -> str:
+    """A stable hash of what produces summaries: engine, version, model and prompt versions."""
+    payload = {
+        "engine": info.name.value,
+        "version": info.version,
+        "model": info.model,
+        "prompts": dict(sorted(info.prompts.items())),
+    }
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def pipeline_summarizer(engine: str = "auto", settings: Any = None) -> Summarize:
-    """A ``Summarize`` backed by ``summarizer.pipeline.summarize_issue`` (imported lazily)."""
+class PipelineSummarizer:
+    """A ``Summarize`` over ``summarizer.pipeline`` that builds its engine once, up front.
 
-    def run(issue: IssueText, issue_date: date | None) -> IssueSummary:
+    Knowing the engine before the first issue gives its fingerprint (to flag issues stored by
+    another engine or prompt version) and the reason it was chosen (printed by the CLI).
+    """
+
+    def __init__(self, engine: str = "auto", settings: Any = None) -> None:
         from .. import pipeline
 
-        choice = pipeline.EngineChoice(engine)  # type: ignore[attr-defined]
-        result: IssueSummary = pipeline.summarize_issue(  # type: ignore[attr-defined]
-            issue, engine=choice, issue_date=issue_date, settings=settings
-        )
-        return result
+        name, self.reason = pipeline.resolve_engine(engine, settings)
+        self._engine = pipeline.build_engine(name, settings)
+        self.info: EngineInfo = self._engine.info()
+        self.fingerprint = engine_fingerprint(self.info)
 
-    return run
+    def __call__(self, issue: IssueText, issue_date: date | None) -> IssueSummary:
+        from .. import pipeline
+
+        return pipeline.summarize_issue(issue, issue_date=issue_date, engine_instance=self._engine)
+
+
+def pipeline_summarizer(engine: str = "auto", settings: Any = None) -> PipelineSummarizer:
+    """The pipeline's engine (auto, offline or llm) as a ``Summarize``."""
+    return PipelineSummarizer(engine, settings)
 
 
 def canonical_subject(subject: str | None) -> str | None:
@@ -358,7 +375,7 @@ def write_issue(
             e.version,
             e.model,
             _dumps(e.prompts),
-            engine_fingerprint(summary),
+            engine_fingerprint(summary.engine),
             summary.usage.model_dump_json(),
             summary.coverage.model_dump_json(),
             _dumps([err.model_dump() for err in summary.errors]),
@@ -461,7 +478,7 @@ def _ingest_one(
         ).fetchone()
         if row is not None and not reprocess:
             item = IngestItem(shown, IngestStatus.SKIPPED, issue_id=row["id"])
-        elif row is not None and row["fingerprint"] == engine_fingerprint(summary):
+        elif row is not None and row["fingerprint"] == engine_fingerprint(summary.engine):
             item = IngestItem(shown, IngestStatus.UNCHANGED, issue_id=row["id"])
         else:
             issue_id = write_issue(
