@@ -240,6 +240,8 @@ def digest_cmd(
         digest = build_digest(conn, since=start, until=end, last=last, overview_writer=writer)
     finally:
         conn.close()
+    if digest.overview_error:
+        typer.echo(f"overview: the LLM failed ({digest.overview_error}); extractive", err=True)
     for violation in digest.overview_violations:
         typer.echo(f"overview: removed ungrounded number: {violation}", err=True)
     _write(render_digest(digest, fmt.value), output)
