@@ -204,7 +204,8 @@ def digest_cmd(
         str | None, typer.Option("--until", help="Last issue date (YYYY-MM-DD).")
     ] = None,
     last: Annotated[
-        int | None, typer.Option("--last", min=1, help="The last N issues by date.")
+        int | None,
+        typer.Option("--last", min=1, help="The last N issues by date (default: every issue)."),
     ] = None,
     fmt: Annotated[DigestFormat, typer.Option("--format", help="md|html")] = DigestFormat.MD,
     output: Annotated[

@@ -61,6 +61,7 @@ tr.conflict td{background:#fff6e6}
 svg{max-width:100%;height:auto}
 @media (max-width:640px){body{font-size:15px}header h1{font-size:1.25rem}
 section{padding:.8rem;border-radius:0;border-left:0;border-right:0}main{padding:.5rem 0}
+nav{padding:0 .5rem}
 th,td{padding:.3rem}}
 """
 
