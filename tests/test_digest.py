@@ -293,3 +293,19 @@ def test_several_values_inside_one_issue_are_a_list_not_a_conflict(tmp_path: Pat
     )
     d2 = build_digest(c)
     assert d2.conflicts_total == 1 and d2.conflicts[0].value_count == 4
+
+
+def test_digest_queries_use_indexes_not_table_scans(conn: sqlite3.Connection) -> None:
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        build_digest(conn, since=date(2025, 6, 1), until=date(2025, 6, 30))
+    finally:
+        conn.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) >= 4
+    big = ("metrics", "articles", "article_terms", "m", "a")
+    for sql in selects:
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        scans = [p for p in plan if p.startswith("SCAN") and p.split()[1] in big]
+        assert not scans, (sql, plan)
