@@ -172,8 +172,11 @@ class EvalCase:
 class Evaluator(Protocol):
     """Scores issues and formats the scores as one table (a row per issue, then TOTAL)."""
 
-    title: str
-    columns: tuple[str, ...]
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def columns(self) -> tuple[str, ...]: ...
 
     def score(self, case: EvalCase) -> Any: ...
 
