@@ -222,11 +222,7 @@ class _Segmenter:
     def _names_line(self, s: str, start: int, end: int) -> bool:
         if len(s) > 30:
             return False
-        o_start, o_end = self.doc.to_original(start, end)
-        original = self.doc.original[o_start:o_end]
-        m = _BYLINE_ROLE.match(original.strip())
-        candidate = original.strip()[m.end() :] if m else original
-        return split_names(candidate) is not None
+        return _byline_names(self._original(start, end)) is not None
 
     # --- the state machine --------------------------------------------------------------------
 
@@ -480,10 +476,7 @@ class _Segmenter:
     def _names(self, line: _Line) -> str | None:
         original = self._original(line.content_start, line.end).strip()
         original = _BYLINE_MARK.sub("", original, count=1)
-        m = _BYLINE_ROLE.match(original)
-        if m:
-            original = original[m.end() :]
-        names = split_names(original)
+        names = _byline_names(original)
         if names:
             return " ".join(names)
         squashed = _squash(original)
@@ -625,6 +618,16 @@ class _Segmenter:
             untitled[di].title = headlines[hi]
             used_h.add(hi)
             used_d.add(di)
+
+
+def _byline_names(original: str) -> list[str] | None:
+    """The names of a byline as printed ("巩茜 宋格", "本报记者 张伟 通讯员 李明"), or None."""
+    text = original.strip()
+    m = _BYLINE_ROLE.match(text)
+    if m:
+        # roles may come again between the names: "记者 张伟 通讯员 李明"
+        text = _BYLINE_ROLE.sub(" ", text[m.end() :])
+    return split_names(text) if text.strip() else None
 
 
 def _trailing_names(line: str) -> re.Match[str] | None:

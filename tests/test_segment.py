@@ -234,3 +234,11 @@ def test_datelines_box_bylines_and_page_furniture() -> None:
         ),
         (OTH, None, None, "责任编辑：赵六"),
     ]
+
+
+def test_byline_line_with_several_roles() -> None:
+    text = "园区经济运行稳中向好\n\n记者 张伟 通讯员 李明\n\n今年以来，园区经济运行总体平稳。"
+    _, blocks = segment_text(text)
+    assert [(b.title, b.byline, b.text) for b in blocks] == [
+        ("园区经济运行稳中向好", "张伟 李明", "今年以来，园区经济运行总体平稳。")
+    ]
