@@ -221,7 +221,7 @@ def replay(
             base_url=session.base_url,
             model=session.metadata["model"],
             api_key=session.api_key,
-            structured_mode="json_schema",
+            structured_mode=overrides.pop("structured_mode", "json_schema"),
             no_cache=True,
             concurrency=1,
             max_retries=overrides.pop("max_retries", 3),
@@ -413,6 +413,36 @@ def test_401_fails_fast_with_a_clear_message(recording: RecordSettings) -> None:
     (error,) = result.errors
     assert "authentication failed" in error.error and "API_KEY" in error.error
     assert "sk-test" not in error.error  # the echoed key hint is scrubbed
+
+
+@pytest.mark.parametrize(
+    ("name", "step", "mode", "calls"),
+    [
+        ("handwritten_quirk_markdown_fence", Step.FENCED, "json_object", 1),
+        ("handwritten_quirk_think_block", Step.THINK, "json_object", 1),
+        ("handwritten_quirk_reasoning_content", Step.REASONING, "json_schema", 1),
+        ("handwritten_quirk_empty_choices", Step.EMPTY_CHOICES, "json_schema", 2),
+        ("handwritten_mode_tools", Step.OK, "tools", 1),
+        ("handwritten_mode_json_object", Step.OK, "json_object", 1),
+    ],
+)
+def test_server_quirks_and_structured_modes(
+    recording: RecordSettings, name: str, step: Any, mode: str, calls: int
+) -> None:
+    doc, blocks = issue((SHORT_TITLE, SHORT))
+    run = replay(name, recording, doc, blocks, script=[step], structured_mode=mode)
+    result = run.result
+    assert result.errors == [] and len(result.articles) == 1
+    assert result.usage.calls == calls and result.usage.retries == 0
+    # The answer was parsed: the LLM's own claims are there (not only the offline add-backs).
+    assert any(m.source.value in ("llm", "both") for m in result.articles[0].metrics)
+    assert result.articles[0].summary.headline
+    first = run.requests[0]
+    if mode == "tools":
+        assert first["tools"][0]["type"] == "function" and "response_format" not in first
+    elif mode == "json_object":
+        assert first["response_format"] == {"type": "json_object"}
+        assert '"properties"' in first["messages"][0]["content"]  # the schema is in the prompt
 
 
 def test_cassettes_say_their_bodies_are_handwritten() -> None:
