@@ -234,3 +234,30 @@ def test_writing_through_a_read_only_handle_is_a_store_error(tmp_path: Path) -> 
     ro = connect(db, readonly=True)
     with pytest.raises(StoreError, match="read-only"):
         ingest(ro, [], fake_summarize)
+
+
+def test_damaged_data_pages_give_store_errors_not_tracebacks(tmp_path: Path) -> None:
+    from summarizer.digest import build_digest
+
+    db = tmp_path / "s.db"
+    conn = connect(db)
+    for n in range(40):
+        text = "杭州高新区工业增加值增长7.1%。" * 40 + str(n)
+        metrics = [make_metric("杭州高新区", f"指标{k}", 7.1 + k) for k in range(30)]
+        article = make_article(f"a{n}", f"标题{n}杭州高新区", text, text=text, metrics=metrics)
+        _store_one(conn, make_summary(text, [article]), date(2025, 6, 1))
+    conn.close()
+    data = bytearray(db.read_bytes())
+    page = 4096
+    assert len(data) > 20 * page
+    # Wreck every other page of the second half (table and index data), keep the schema.
+    for start in range(len(data) // 2 // page * page, len(data), 2 * page):
+        data[start : start + page] = b"\xa5" * page
+    db.write_bytes(bytes(data))
+    damaged = connect(db, readonly=True)  # the schema is intact: opening works
+    with pytest.raises(StoreError, match="corrupt"):
+        search(damaged, "杭州高新区")
+    with pytest.raises(StoreError, match="corrupt"):
+        metric_rows(damaged)
+    with pytest.raises(StoreError, match="corrupt"):
+        build_digest(damaged)

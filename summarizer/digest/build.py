@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from ..errors import ConfigError, SummarizerError
-from ..store.db import wrap_error
+from ..store.db import store_errors
 from ..store.queries import IssueRow, select_issues
 from .model import (
     ChartBar,
@@ -102,7 +102,7 @@ def build_digest(
     now: datetime | None = None,
 ) -> Digest:
     """The digest of the issues in ``since``..``until`` (or the ``last`` N, or all)."""
-    try:
+    with store_errors(conn, "cannot read the database"):
         return _build(
             conn,
             since=since,
@@ -118,8 +118,6 @@ def build_digest(
             chart_bars=chart_bars,
             now=now,
         )
-    except sqlite3.Error as e:
-        raise wrap_error(e, "<store>", "cannot read the database") from e
 
 
 def _build(

@@ -22,6 +22,7 @@ __all__ = [
     "connect",
     "default_db_path",
     "migrate",
+    "store_errors",
     "transaction",
     "wrap_error",
 ]
@@ -257,6 +258,20 @@ def _statements(script: str) -> Iterator[str]:
     for part in script.split(";"):
         if part.strip():
             yield part
+
+
+@contextmanager
+def store_errors(conn: sqlite3.Connection, doing: str) -> Iterator[None]:
+    """Turn any sqlite3 error inside the block into a one-line ``StoreError``."""
+    try:
+        yield
+    except sqlite3.Error as e:
+        try:
+            row = conn.execute("PRAGMA database_list").fetchone()
+            where = str(row[2]) if row and row[2] else "<database>"
+        except sqlite3.Error:
+            where = "<database>"
+        raise wrap_error(e, where, doing) from e
 
 
 @contextmanager

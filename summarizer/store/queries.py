@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from .db import store_errors
 from .ingest import canonical_subject
 
 __all__ = [
@@ -61,7 +62,8 @@ def select_issues(
     if last is not None:
         sql += " LIMIT ?"
         args.append(last)
-    rows = [IssueRow(**dict(r)) for r in conn.execute(sql, args)]
+    with store_errors(conn, "cannot read the database"):
+        rows = [IssueRow(**dict(r)) for r in conn.execute(sql, args)]
     rows.reverse()
     return rows
 
@@ -165,7 +167,8 @@ def metric_rows(
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
-    return [MetricRow(**dict(r)) for r in conn.execute(sql, args)]
+    with store_errors(conn, "cannot read the database"):
+        return [MetricRow(**dict(r)) for r in conn.execute(sql, args)]
 
 
 def metrics_csv(rows: Sequence[MetricRow]) -> str:

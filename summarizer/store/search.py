@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..errors import InputError
+from .db import store_errors
 
 __all__ = ["HitKind", "SearchHit", "search"]
 
@@ -125,6 +126,7 @@ def search(
     """
     terms = _terms(query)
     hits: list[SearchHit] = []
-    for kind in kinds:
-        hits += _search_kind(conn, kind, terms, limit)
+    with store_errors(conn, "cannot search the database"):
+        for kind in kinds:
+            hits += _search_kind(conn, kind, terms, limit)
     return hits
