@@ -309,3 +309,12 @@ def test_digest_queries_use_indexes_not_table_scans(conn: sqlite3.Connection) ->
         plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
         scans = [p for p in plan if p.startswith("SCAN") and p.split()[1] in big]
         assert not scans, (sql, plan)
+
+
+def test_json_digest_round_trips(conn: sqlite3.Connection) -> None:
+    from summarizer.digest import Digest
+
+    text = render_digest(build_digest(conn), "json")
+    again = Digest.model_validate_json(text)
+    assert again.conflicts_total == 1 and len(again.issues) == 3
+    assert again.front[0].sources[0].issue == "issue-a.txt"

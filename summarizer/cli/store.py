@@ -42,6 +42,7 @@ class MetricsFormat(StrEnum):
 class DigestFormat(StrEnum):
     MD = "md"
     HTML = "html"
+    JSON = "json"
 
 
 def _date(value: str | None, flag: str) -> date | None:
@@ -207,7 +208,7 @@ def digest_cmd(
         int | None,
         typer.Option("--last", min=1, help="The last N issues by date (default: every issue)."),
     ] = None,
-    fmt: Annotated[DigestFormat, typer.Option("--format", help="md|html")] = DigestFormat.MD,
+    fmt: Annotated[DigestFormat, typer.Option("--format", help="md|html|json")] = DigestFormat.MD,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
     ] = None,

@@ -14,6 +14,7 @@ __all__ = ["Digest", "DigestFormat", "OverviewWriter", "build_digest", "render_d
 class DigestFormat(StrEnum):
     MD = "md"
     HTML = "html"
+    JSON = "json"
 
 
 def _md(d: Digest) -> str:
@@ -28,12 +29,17 @@ def _html(d: Digest) -> str:
     return render_html(d)
 
 
+def _json(d: Digest) -> str:
+    return d.model_dump_json(indent=2, warnings=False) + "\n"
+
+
 _RENDERERS: dict[DigestFormat, Callable[[Digest], str]] = {
     DigestFormat.MD: _md,
     DigestFormat.HTML: _html,
+    DigestFormat.JSON: _json,
 }
 
 
 def render_digest(digest: Digest, fmt: str | DigestFormat = DigestFormat.MD) -> str:
-    """The digest as text in ``fmt`` (md or html)."""
+    """The digest as text in ``fmt`` (md, html, or json: the ``Digest`` model for other tools)."""
     return _RENDERERS[DigestFormat(fmt)](digest)
