@@ -258,6 +258,7 @@ def test_llm_overview_numbers_are_checked_against_stored_metrics(conn: sqlite3.C
     assert "孝感高新区工业增加值同比增长18.8%" in user and "=====DIGEST-DATA=====" in user
     md = render_digest(d, "md")
     assert "99.9" not in md and "1 sentences removed" in md
+    assert d.overview_source == "fake via digest@v1" and "digest@v1" in md
 
 
 def test_llm_overview_failure_falls_back_to_extractive(conn: sqlite3.Connection) -> None:

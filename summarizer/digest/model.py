@@ -120,6 +120,7 @@ class Digest(BaseModel):
     overview: list[str] = Field(default_factory=list)
     overview_kind: str = "extractive"  # or "llm"
     overview_violations: list[str] = Field(default_factory=list)
+    overview_source: str | None = None  # "model via prompt id@version" for an LLM overview
     overview_error: str | None = None  # the LLM overview failed: the extractive one is shown
     front: list[DigestStory] = Field(default_factory=list)
     sections: list[TopicSection] = Field(default_factory=list)

@@ -126,6 +126,7 @@ def llm_overview_writer(settings: Any, *, client: Any = None) -> OverviewWriter:
         )
         result = _run(client, settings, request)
         answer = parse_answer(answer_text(result, mode), model)
+        digest.overview_source = f"{settings.model} via {template.ref}"
         sentences = split_sentences(answer.summary)  # type: ignore[attr-defined]
         sentences += [p for p in answer.key_points]  # type: ignore[attr-defined]
         return check_numbers(sentences, digest)

@@ -91,7 +91,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>概览 Overview</h2>
 {% for s in d.overview %}<p>{{ s }}</p>
 {% endfor %}
-{% if d.overview_kind == "llm" %}<p class="note">Written by the LLM; every number checked against the stored metrics ({{ d.overview_violations|length }} sentences removed).</p>{% endif %}
+{% if d.overview_kind == "llm" %}<p class="note">Written by the LLM ({{ d.overview_source or "?" }}); every number checked against the stored metrics ({{ d.overview_violations|length }} sentences removed).</p>{% endif %}
 {% if d.overview_error %}<p class="note">LLM overview failed ({{ d.overview_error }}); extractive overview shown.</p>{% endif %}
 </section>
 {% if not d.empty %}

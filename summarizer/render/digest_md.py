@@ -118,7 +118,10 @@ def render_markdown(d: Digest) -> str:
         md_text("".join(d.overview)),
         "",
     ]
-    note = "written by the LLM; every number checked against the stored metrics"
+    note = (
+        f"written by the LLM ({md_text(d.overview_source or '?')}); every number checked"
+        " against the stored metrics"
+    )
     if d.overview_kind == "llm":
         out += [f"_{note} ({len(d.overview_violations)} sentences removed)._", ""]
     if d.overview_error:
