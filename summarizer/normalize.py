@@ -82,8 +82,11 @@ _MD_HEADING = re.compile(r"#{1,6}[ \t\u3000]*\S")
 _BYLINE_MARK = re.compile(r"[►▶▷▸●◆■□]")
 _CREDIT = re.compile(
     r"(?:图片来源|图片提供|供图|图/|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
+    r"|(?:记者|摄影)[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff·]{2,4})*[ \t\u3000]*摄$"
 )
 _PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \t\u3000]*)+$")
+# A marker after the last sentence: continued on another page, the source, the end.
+_TRAILING_MARKER = re.compile(r"[（(](?:下转|转|接|来源|稿件来源|据|完|作者)[^（）()]{0,24}[）)]$")
 _URL = re.compile(r"https?://|www\.", re.I)
 _PAGE_FURNITURE = re.compile(
     r"星期[一二三四五六日天]|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审校|值班编辑)[:：]"
@@ -237,6 +240,10 @@ def ends_paragraph(line: str) -> bool:
         return True
     if "\u4e00" <= s[-1] <= "\u9fff" and _TRAILING_NAMES.search(s, max(0, len(s) - 48)):
         return True
+    if s[-1] in "）)":
+        m = _TRAILING_MARKER.search(s, max(0, len(s) - 40))
+        if m and m.start() > 0:
+            s = s[: m.start()].rstrip(" \t\u3000\u00a0")  # "…入选。（下转第2版）"
     i = len(s) - 1
     while i >= 0 and s[i] in _CLOSERS:
         i -= 1

@@ -50,6 +50,7 @@ _BYLINE_ROLE = re.compile(
 )
 _CREDIT = re.compile(
     r"(?:图片来源|图片提供|供图|图/|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
+    r"|(?:记者|摄影)[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff·]{2,4})*[ \t\u3000]*摄$"
 )
 _CREDIT_PREFIX = re.compile(r"(?:新华社|本报|中新社|人民网)?(?:特约)?(?:摄影)?记者")
 _LEAD = re.compile(
@@ -63,7 +64,7 @@ _TRAILING_NAMES = re.compile(
     r"(?<=[。！？!?…”」』）)])[ \t\u3000]+([\u4e00-\u9fff]{2,4}(?:[ \t\u3000]+[\u4e00-\u9fff]{2,4}){0,5})[ \t\u3000]*$"
 )
 _TRAILING_SOURCE = re.compile(
-    r"[（(](?:来源|稿件来源|据)[^）)]{1,30}[）)]$|[（(]下转第?[^）)]{1,6}版[）)]$"
+    r"[（(](?:来源|稿件来源|据|作者|完)[^）)]{0,30}[）)]$|[（(]下转第?[^）)]{1,6}版[）)]$"
 )
 _DATE_START = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|近期|日前|\d{4}年\d{1,2}月)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -419,9 +420,7 @@ class _Segmenter:
     def _choose_title(self, draft: _Draft, heads: list[_Line]) -> None:
         if not heads:
             return
-        if any(h.toc or h.listed for h in heads) or (
-            len(heads) >= 3 and all(h.kind is _Kind.HEAD for h in heads)
-        ):
+        if any(h.toc or h.listed for h in heads):
             self.pool.extend((h.start, h.text) for h in heads if h.text)
             return
         md = [h for h in heads if h.kind is _Kind.HEADING]
@@ -432,8 +431,9 @@ class _Segmenter:
         if len(heads) == 1:
             draft.title = heads[0].text
             return
-        # two plain headlines: a kicker and a title, or two entries of a headline list; decided
-        # in _finish, once the body is known, by the characters they share with it
+        # several plain headlines: a kicker (or section label, or "——" subtitle) and a title,
+        # or entries of a headline list; decided in _finish, once the body is known, by the
+        # characters they share with it
         draft.candidates = tuple(h.text for h in heads if h.text)
 
     def _flush_header(self) -> None:
@@ -450,7 +450,14 @@ class _Segmenter:
         self.header = []
 
     def _photo_text(self, cur: _Draft) -> bool:
-        return cur.title is None and not cur.led and not cur.closed and not cur.photo
+        return (
+            cur.title is None
+            and not cur.candidates
+            and cur.byline is None
+            and not cur.led
+            and not cur.closed
+            and not cur.photo
+        )
 
     def _tells_news(self, cur: _Draft) -> bool:
         body = _squash(self.doc.text[cur.body_start : cur.body_end])
@@ -561,7 +568,7 @@ class _Segmenter:
                 continue
             body = _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
             shares = [_share(c, body) for c in d.candidates]
-            if min(shares) >= _KICKER_SHARE:
+            if min(shares) >= _KICKER_SHARE or max(shares) == 0.0:
                 mains = [c for c in d.candidates if not c.startswith(("—", "-"))]
                 d.title = max(mains or d.candidates, key=len)
             else:
@@ -606,12 +613,13 @@ class _Segmenter:
             if not grams:
                 continue
             for di, body in enumerate(bodies):
-                score = len(grams & body) / len(grams)
-                if score >= _POOL_SHARE:
-                    scored.append((score, -di, hi))
+                shared = len(grams & body)
+                if shared / len(grams) >= _POOL_SHARE:
+                    # more shared pairs first: a full headline beats a short section label
+                    scored.append((shared, shared / len(grams), -di, hi))
         used_h: set[int] = set()
         used_d: set[int] = set()
-        for _score, neg_di, hi in sorted(scored, reverse=True):
+        for *_, neg_di, hi in sorted(scored, reverse=True):
             di = -neg_di
             if hi in used_h or di in used_d:
                 continue

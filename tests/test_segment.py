@@ -242,3 +242,34 @@ def test_byline_line_with_several_roles() -> None:
     assert [(b.title, b.byline, b.text) for b in blocks] == [
         ("园区经济运行稳中向好", "张伟 李明", "今年以来，园区经济运行总体平稳。")
     ]
+
+
+def test_feature_page_section_label_subtitle_and_credit_line() -> None:
+    doc, blocks = _blocks("feature_page.txt")
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title, b.byline) for b in blocks] == [
+        (OTH, None, None),  # the running page header
+        (A, "园区经济运行稳中向好", "王芳"),  # not the section label nor the "——" subtitle
+        (C, None, "赵强"),
+    ]
+    article = blocks[1]
+    assert squash(article.text).endswith("固定资产投资同比增长9.1%。")  # (作者单位：…) left out
+    assert squash(blocks[2].text) == "图为园区企业生产车间。本报记者赵强摄"
+
+
+def test_continued_article_is_joined_and_the_marker_left_out() -> None:
+    doc, blocks = _blocks("continued_page.txt")
+    _check_invariants(doc, blocks)
+    assert [(b.title, b.byline, b.text) for b in blocks] == [
+        (
+            "高新区举办招商推介会",
+            "李华",
+            "6月10日，高新区在上海举办招商推介会，现场签约项目15个，总投资超80亿元。\n"
+            "据介绍，此次签约项目涵盖集成电路、生物医药等领域。",
+        ),
+        (
+            "科技企业孵化器再添新成员",
+            None,
+            "近日，省科技厅公布2025年度省级科技企业孵化器认定名单，高新区2家孵化器入选。",
+        ),
+    ]
