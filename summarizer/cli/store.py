@@ -168,6 +168,17 @@ def ingest_cmd(
         raise typer.Exit(1)
 
 
+def _snippet(text: str, terms: list[str], width: int = 70) -> str:
+    """About ``width`` characters of ``text`` around the first term found."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    found = [text.find(t) for t in terms if t in text]
+    start = max(0, min(found, default=0) - width // 3)
+    end = min(len(text), start + width)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
 def search_cmd(
     query: Annotated[str, typer.Argument(help="Words to find (all must match).")],
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
@@ -190,10 +201,11 @@ def search_cmd(
     if not hits:
         typer.echo("no match", err=True)
         return
+    terms = query.split()
     for h in hits:
         typer.echo(f"[{h.kind.value}] {h.issue_date or '----------'} {h.issue}#{h.article_id}")
         typer.echo(f"    {h.title}")
-        typer.echo(f"    {h.text}")
+        typer.echo(f"    {_snippet(h.text, terms)}")
 
 
 def digest_cmd(
