@@ -67,6 +67,9 @@ _TRAILING_SOURCE = re.compile(
     r"[（(](?:来源|稿件来源|据|作者|完)[^）)]{0,30}[）)]$|[（(]下转第?[^）)]{1,6}版[）)]$"
 )
 _DATE_START = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|近期|日前|\d{4}年\d{1,2}月)")
+# How a news item (not a section of a feature) opens: a date, "recently", "the reporter learnt".
+_NEWS_OPENING = re.compile(r"(?:\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,，]|记者[近日从]{1,3})")
+_NEWS_HEADLINE_MIN = 12  # feature sub-headings are shorter than news headlines
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _COMMA = re.compile(r"[，,；;]")
 _LINE = re.compile(r"[^\n]+")
@@ -267,6 +270,14 @@ class _Segmenter:
                 heads -= 1  # the last one describes the photo
             if nxt in (_Kind.INDEX, _Kind.URL, _Kind.TAG, _Kind.TOC):
                 return True
+            following = self._line(j)
+            if (
+                nxt is _Kind.BODY
+                and following is not None
+                and len(line.text) >= _NEWS_HEADLINE_MIN
+                and _NEWS_OPENING.match(following.text)
+            ):
+                return True  # a full headline over a paragraph that opens like news
         else:
             return True
         return heads >= 2

@@ -273,3 +273,18 @@ def test_continued_article_is_joined_and_the_marker_left_out() -> None:
             "近日，省科技厅公布2025年度省级科技企业孵化器认定名单，高新区2家孵化器入选。",
         ),
     ]
+
+
+def test_full_headline_over_a_news_opening_starts_an_article_without_lead() -> None:
+    text = (
+        "园区经济运行稳中向好\n\n今年以来，园区经济运行总体平稳，主要指标好于预期。\n\n"
+        "工业生产较快增长\n\n规模以上工业增加值同比增长8.2%。\n\n"
+        "高新区举办第五届创新创业大赛决赛\n\n"
+        "6月12日，高新区第五届创新创业大赛决赛在科创中心举行，32个项目同台竞技。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.title, squash(b.text)[:6]) for b in blocks] == [
+        ("园区经济运行稳中向好", "今年以来，园"),  # "工业生产较快增长" stays a sub-heading
+        ("高新区举办第五届创新创业大赛决赛", "6月12日，高"),
+    ]
+    assert "工业生产较快增长" in blocks[0].text
