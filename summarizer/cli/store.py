@@ -164,6 +164,13 @@ def ingest_cmd(
         ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "nothing to ingest",
         err=True,
     )
+    calls = sum(r.usage.calls for r in reports)
+    if calls:
+        tokens = sum(r.usage.prompt_tokens + r.usage.completion_tokens for r in reports)
+        typer.echo(f"LLM usage: {calls} calls, {tokens} tokens", err=True)
+    stale = sum(r.stale for r in reports)
+    if stale:
+        typer.echo(f"{stale} stored issues came from another engine/prompt version", err=True)
     if counts[IngestStatus.FAILED]:
         raise typer.Exit(1)
 
