@@ -659,3 +659,22 @@ def test_eval_with_the_llm_engine_needs_a_model(
     assert exit_info.value.code == 3
     err = capsys.readouterr().err
     assert "no LLM model configured" in err and len(err.strip().splitlines()) == 1
+
+
+def test_body_matcher_is_canonical_json() -> None:
+    """Key order and spacing do not matter; any value change is a mismatch with a diff."""
+    from cassette_util import endpoint_matcher, json_body_matcher
+    from vcr.request import Request
+
+    def req(body: str, uri: str = NEUTRAL_BASE_URL + "/chat/completions") -> Request:
+        return Request("POST", uri, body.encode(), {})
+
+    recorded = req('{"model": "m", "temperature": 0.1, "messages": [{"role": "user"}]}')
+    json_body_matcher(req('{"messages":[{"role":"user"}],"temperature":0.1,"model":"m"}'), recorded)
+    with pytest.raises(AssertionError, match="temperature"):
+        json_body_matcher(
+            req('{"model": "m", "temperature": 0.2, "messages": [{"role": "user"}]}'), recorded
+        )
+    endpoint_matcher(req("{}", "http://127.0.0.1:9/v1/chat/completions"), recorded)
+    with pytest.raises(AssertionError):
+        endpoint_matcher(req("{}", NEUTRAL_BASE_URL + "/embeddings"), recorded)
