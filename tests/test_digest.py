@@ -151,7 +151,9 @@ def test_index_chart_and_date_filters(conn: sqlite3.Connection) -> None:
     d = build_digest(conn, since=date(2025, 6, 1), until=date(2025, 6, 30))
     assert [i.name for i in d.issues] == ["issue-a.txt", "issue-b.txt"]
     zones = {e.name: e for e in d.zones}
-    assert zones["孝感高新区"].stories[0][0] == "孝感高新区工业增加值同比增长18.8%"
+    first = zones["孝感高新区"].stories[0]
+    assert first.title == "孝感高新区工业增加值同比增长18.8%"
+    assert first.anchor is not None and first.anchor in {s.anchor for s in d.front}
     assert {e.name for e in d.companies} == {"福斯线缆", "盛剑环境 | 设备"}
     assert {b.zone for b in d.chart} >= {"孝感高新区", "新余高新区"}
     assert [i.name for i in build_digest(conn, last=1).issues] == ["issue-c.txt"]
@@ -202,8 +204,10 @@ def test_markdown_tables_are_valid_and_text_is_escaped(conn: sqlite3.Connection)
         "## 来源 Sources",
     ):
         assert heading in md
-    # Every source link has its anchor in the Sources table.
-    for target in set(re.findall(r"\]\(#(src-\d+)\)", md)):
+    # Every in-page link (sources, stories) has its anchor.
+    targets = set(re.findall(r"\]\(#((?:src|story)-\d+)\)", md))
+    assert any(t.startswith("story-") for t in targets)
+    for target in targets:
         assert f'<a id="{target}"></a>' in md
 
 
@@ -216,6 +220,9 @@ def test_html_is_self_contained_and_escapes_article_text(conn: sqlite3.Connectio
     assert re.search(r'href="https?:', html) is None
     assert "<svg" in html and "<style>" in html and "@media" in html
     assert html.count("<table") == 2
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    for target in set(re.findall(r'href="#([^"]+)"', html)):
+        assert target in ids, target
 
 
 class _FakeClient:

@@ -25,6 +25,7 @@ from .model import (
     Digest,
     DigestStory,
     IndexEntry,
+    IndexLink,
     IssueRef,
     MetricGroup,
     MetricReport,
@@ -224,14 +225,17 @@ def _build(
     front = ranked[:front_size]
     digest.front = [story(s) for s in front]
     digest.sections = _sections(ranked[front_size:], per_topic, story)
-    shown, conflicts, total = _group_models(groups, max_metric_rows, max_conflicts, ref)
-    digest.metric_groups, digest.metric_groups_total = shown, total
+    table, conflicts, total = _group_models(groups, max_metric_rows, max_conflicts, ref)
+    digest.metric_groups, digest.metric_groups_total = table, total
     digest.conflicts, digest.conflicts_total = (
         conflicts,
         sum(1 for g in groups if not g.consumed and g.conflict),
     )
-    digest.zones = _index(ranked, "zones", max_index_entries, max_index_links, ref)
-    digest.companies = _index(ranked, "companies", max_index_entries, max_index_links, ref)
+    shown = {s.anchor for s in digest.front} | {
+        s.anchor for sec in digest.sections for s in sec.stories
+    }
+    digest.zones = _index(ranked, "zones", max_index_entries, max_index_links, ref, shown)
+    digest.companies = _index(ranked, "companies", max_index_entries, max_index_links, ref, shown)
     digest.chart = _chart(groups, chart_bars, ref)
     digest.overview = _extractive_overview(digest)
     if overview_writer is not None:
@@ -538,6 +542,7 @@ def _story_model(
         salience=round(s.salience, 3),
         novelty=round(s.novelty, 3),
         sources=[ref(a.issue_id, a.key) for a in s.articles],
+        anchor=_anchor(s),
     )
 
 
@@ -557,12 +562,17 @@ def _sections(
     ]
 
 
+def _anchor(s: _Story) -> str:
+    return f"story-{s.articles[0].id}"
+
+
 def _index(
     stories: list[_Story],
     attr: str,
     max_entries: int,
     max_links: int,
     ref: Callable[[int, str], SourceRef],
+    shown: set[str],
 ) -> list[IndexEntry]:
     found: dict[str, list[_Story]] = defaultdict(list)
     for s in stories:
@@ -573,7 +583,11 @@ def _index(
         IndexEntry(
             name=name,
             stories=[
-                (s.articles[0].title, ref(s.articles[0].issue_id, s.articles[0].key))
+                IndexLink(
+                    title=s.articles[0].title,
+                    anchor=_anchor(s) if _anchor(s) in shown else None,
+                    source=ref(s.articles[0].issue_id, s.articles[0].key),
+                )
                 for s in ss[:max_links]
             ],
             more=max(0, len(ss) - max_links),

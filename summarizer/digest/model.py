@@ -9,6 +9,7 @@ __all__ = [
     "Digest",
     "DigestStory",
     "IndexEntry",
+    "IndexLink",
     "IssueRef",
     "MetricGroup",
     "MetricReport",
@@ -61,6 +62,7 @@ class DigestStory(BaseModel):
     salience: float = 0.0
     novelty: float = 0.0
     sources: list[SourceRef] = Field(default_factory=list)
+    anchor: str = ""  # id of the story in the rendered digest
 
 
 class TopicSection(BaseModel):
@@ -95,9 +97,17 @@ class MetricGroup(BaseModel):
     change: MetricReport | None = None  # the matching growth rate of a level metric
 
 
+class IndexLink(BaseModel):
+    """A story in the index: its anchor in this digest when it is shown, and its first source."""
+
+    title: str
+    anchor: str | None = None
+    source: SourceRef
+
+
 class IndexEntry(BaseModel):
     name: str
-    stories: list[tuple[str, SourceRef]] = Field(default_factory=list)  # (title, first source)
+    stories: list[IndexLink] = Field(default_factory=list)
     more: int = 0
 
 

@@ -98,7 +98,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <section id="top">
 <h2>要闻 Top stories</h2>
 <div class="cards">
-{% for s in d.front %}<article class="card">
+{% for s in d.front %}<article class="card" id="{{ s.anchor }}">
 <h3><span class="rank">{{ loop.index }}</span>{{ s.title }}</h3>
 <p>{{ s.summary }}</p>
 {% set points = fresh(s, 2) %}{% if points %}<ul>{% for p in points %}<li>{{ p }}</li>{% endfor %}</ul>{% endif %}
@@ -111,7 +111,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>分类报道 By topic</h2>
 {% for sec in d.sections %}<div class="topic">
 <h3>{{ sec.topic }}</h3>
-<ul>{% for s in sec.stories %}<li><strong>{{ s.title }}</strong> — {{ s.summary }} <span class="src">{{ sources(s.sources, 2) }}</span></li>
+<ul>{% for s in sec.stories %}<li id="{{ s.anchor }}"><strong>{{ s.title }}</strong> — {{ s.summary }} <span class="src">{{ sources(s.sources, 2) }}</span></li>
 {% endfor %}{% if sec.more %}<li class="note">… {{ sec.more }} more</li>{% endif %}</ul>
 </div>
 {% endfor %}</section>{% endif %}
@@ -149,7 +149,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>索引 Index</h2>
 {% for heading, entries in [("地区 Zones", d.zones), ("企业 Companies", d.companies)] %}<h3>{{ heading }}</h3>
 {% if entries %}<div class="index">{% for e in entries %}<div><strong>{{ e.name }}</strong> ({{ e.stories|length + e.more }}):
-{% for t, r in e.stories %}{% if not loop.first %} · {% endif %}<a href="#src-{{ r.issue_id }}">{{ t }}</a>{% endfor %}{% if e.more %} · … {{ e.more }} more{% endif %}</div>
+{% for link in e.stories %}{% if not loop.first %} · {% endif %}<a href="#{{ link.anchor or "src-%d"|format(link.source.issue_id) }}">{{ link.title }}</a>{% endfor %}{% if e.more %} · … {{ e.more }} more{% endif %}</div>
 {% endfor %}</div>{% else %}<p class="note">None.</p>{% endif %}
 {% endfor %}</section>
 <section id="sources">

@@ -78,7 +78,7 @@ def fresh_points(s: DigestStory, limit: int = 3) -> list[str]:
 
 
 def _story(n: int, s: DigestStory) -> list[str]:
-    out = [f"### {n}. {md_text(s.title)}", "", md_text(s.summary), ""]
+    out = [f'### {n}. <a id="{s.anchor}"></a>{md_text(s.title)}', "", md_text(s.summary), ""]
     out += [f"- {md_text(p)}" for p in fresh_points(s)]
     tags = " · ".join(md_text(t) for t in s.topics + s.zones)
     meta = f"_{s.metric_count} metrics · score {s.score:.2f}_"
@@ -142,7 +142,8 @@ def render_markdown(d: Digest) -> str:
             out += [f"### {md_text(sec.topic)}", ""]
             for s in sec.stories:
                 out.append(
-                    f"- **{md_text(s.title)}** — {md_text(s.summary)} ({_sources(s.sources, 2)})"
+                    f'- <a id="{s.anchor}"></a>**{md_text(s.title)}** — {md_text(s.summary)}'
+                    f" ({_sources(s.sources, 2)})"
                 )
             if sec.more:
                 out.append(f"- _… {sec.more} more_")
@@ -200,7 +201,10 @@ def render_markdown(d: Digest) -> str:
             out += ["_None._", ""]
             continue
         for e in entries:
-            links = " · ".join(f"[{md_text(t)}](#src-{r.issue_id})" for t, r in e.stories)
+            links = " · ".join(
+                f"[{md_text(link.title)}](#{link.anchor or f'src-{link.source.issue_id}'})"
+                for link in e.stories
+            )
             more = f" · … {e.more} more" if e.more else ""
             out.append(f"- **{md_text(e.name)}** ({len(e.stories) + e.more}): {links}{more}")
         out.append("")
