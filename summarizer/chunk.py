@@ -35,7 +35,7 @@ _OPEN = "“‘「『《（("
 _CLOSE = "”’」』》）)"
 _TERMINAL = "。！？!?；;…"
 _CANDIDATES = re.compile(r"[。！？!?；;…“”‘’「」『』《》（）()\n]")
-_COMMAS = re.compile(r"[，,、：:]")
+_COMMAS = re.compile(r"[，、：]|[,:](?!\d)")  # not the comma of "1,234" or the colon of "10:30"
 
 
 def estimate_tokens(text: str) -> int:
@@ -165,7 +165,7 @@ def _hard_split(
 
 def _in_number(text: str, pos: int) -> bool:
     left, right = text[pos - 1], text[pos]
-    numeric = "0123456789.%"
+    numeric = "0123456789.,%"
     return left in numeric and right in numeric
 
 

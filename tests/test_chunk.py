@@ -8,6 +8,8 @@ import types
 from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer import chunk as chunk_module
 from summarizer.chunk import Chunk, chunk, count_tokens, estimate_tokens, token_counter
@@ -139,3 +141,47 @@ def test_a_loadable_encoding_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     assert count_tokens("高新区", model="gpt-4o") == 6
     chunks = chunk(ARTICLE, max_tokens=100, model="gpt-4o", overlap=0)
     assert all(c.tokens == 2 * len(c.text) <= 100 for c in chunks)
+
+
+def test_thousands_separator_is_not_a_split_point() -> None:
+    text = "全年营业收入1,234,567万元，" * 3 + "同比增长12.3%。"
+    for budget in range(8, 40, 4):
+        pieces = [c.text for c in chunk(text, max_tokens=budget, overlap=0)]
+        assert all(p.count("1,234,567") == p.count("1,") for p in pieces), budget
+
+
+_PIECES = st.sampled_from(
+    [
+        "高新区",
+        "营业收入",
+        "增长",
+        "12.3%",
+        "1,234",
+        "。",
+        "，",
+        "；",
+        "！",
+        "…",
+        "“",
+        "”",
+        "他说：",
+        "abc ",
+        "\n",
+        " ",
+        "486.2亿元",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=80).map("".join), st.integers(1, 60), st.integers(0, 3))
+def test_chunks_cover_the_text_within_budget(text: str, budget: int, overlap: int) -> None:
+    chunks = chunk(text, max_tokens=budget, overlap=overlap)
+    if not text.strip():
+        assert chunks == []
+        return
+    _check_cover(text, chunks)
+    for c in chunks:
+        assert c.tokens == estimate_tokens(c.text)
+        # over budget only when one character alone is (a budget of 1 and a 1-token char fits)
+        assert c.tokens <= budget or len(c.text.strip()) <= 1
