@@ -269,7 +269,10 @@ def main(argv: list[str] | None = None) -> None:
     print()
     targets = [
         ("no errors: wall ≤ 1.3× ideal", clean.seconds <= 1.3 * ideal),
-        ("no errors: 1.0 call per single-chunk article", clean.http_requests == n),
+        (
+            f"no errors: 1.0 call per single-chunk article ({clean.result.coverage.chunks} chunks)",
+            clean.http_requests == n == clean.result.coverage.chunks,
+        ),
         (
             "10 % errors: every article done",
             flaky.result.coverage.articles_failed == 0 and len(flaky.result.articles) == n,
