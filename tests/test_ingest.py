@@ -45,6 +45,8 @@ def _issues(folder: Path, n: int, *, start: int = 0) -> list[Path]:
         ("x.txt", "5 月 20 日，以“赋能”为主题", None, None),  # no year: no date
         ("bad-2025-13-45.txt", "2025年2月30日", None, None),  # impossible dates are ignored
         ("000_968f18d31259bbc3.txt", "", None, None),  # a hash is not a date
+        ("x.txt", "项目编号20240521，版本1.2024.05.21", None, None),  # codes are not dates
+        ("x.txt", "2025/6/30 发布", date(2025, 6, 30), DateSource.TEXT),
     ],
 )
 def test_issue_date_detection(

@@ -130,10 +130,8 @@ _NUM = r"[0-9０-９〇○零一二三四五六七八九十]"
 _TEXT_DATE = re.compile(
     rf"((?:{_NUM}\s*){{4}})\s*年\s*((?:{_NUM}\s*){{1,3}})月\s*((?:{_NUM}\s*){{1,4}})\s*[日号]"
 )
-_ISO_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})([-_./]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)"
-)
-_ISO_LOOSE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-./])(\d{1,2})\2(\d{1,2})(?!\d)")
+# In running text only separated forms count: a bare 20240521 may as well be a code or a number.
+_ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})([-./])(\d{1,2})\2(\d{1,2})(?![\d.])")
 
 
 def _cn_number(raw: str) -> int | None:
@@ -160,19 +158,19 @@ def _valid(y: int | None, m: int | None, d: int | None) -> date | None:
         return None
 
 
-def _date_in(text: str, *, loose: bool) -> date | None:
+def _date_in(text: str) -> date | None:
+    """The first valid full date in ``text`` (Chinese or ISO-like form), else None."""
     candidates: list[tuple[int, date]] = []
     for m in _TEXT_DATE.finditer(text):
         found = _valid(_cn_number(m[1]), _cn_number(m[2]), _cn_number(m[3]))
         if found:
             candidates.append((m.start(), found))
             break
-    for pattern in (_ISO_DATE, _ISO_LOOSE) if loose else (_ISO_DATE,):
-        for m in pattern.finditer(text):
-            found = _valid(int(m[1]), int(m[3]), int(m[4]))
-            if found:
-                candidates.append((m.start(), found))
-                break
+    for m in _ISO_DATE.finditer(text):
+        found = _valid(int(m[1]), int(m[3]), int(m[4]))
+        if found:
+            candidates.append((m.start(), found))
+            break
     return min(candidates)[1] if candidates else None
 
 
@@ -189,7 +187,7 @@ def detect_issue_date(
         found = issue_date_from_name(path)
         if found:
             return found, DateSource.FILENAME
-    found = _date_in(text, loose=True)
+    found = _date_in(text)
     if found:
         return found, DateSource.TEXT
     return None, None
