@@ -1,8 +1,9 @@
 """Build a ``Digest`` from the store with a handful of indexed queries (no scan per section).
 
-Three queries fetch the selected issues' articles, their index terms and their metrics (each
-through the ``issue_id`` indexes); everything else (stories, ranking, sections, cross-issue metric
-groups, conflicts, the zone/company index, the chart) is computed in memory in one pass each.
+A few queries, each through an ``issue_id`` index, fetch the selected issues' articles, their
+index terms and their metrics (SQLite aggregates equal reports, so a value repeated in 300 issues
+is one row); everything else (stories, ranking, sections, cross-issue metric groups, conflicts,
+the zone/company index, the chart) is computed in memory in one pass each.
 """
 
 from __future__ import annotations
