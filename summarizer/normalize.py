@@ -65,6 +65,7 @@ _DIGIT_DASH = re.compile(r"(?<=[0-9])[\u2010-\u2015\u2212\uff0d~\uff5e\u301c](?=
 # --- line features ----------------------------------------------------------------------------
 
 _TERMINAL = set("。！？!?…；;")
+_WORD = re.compile(r"\w")
 _CLOSERS = set("”’」』）)》】\"'")
 # Punctuation a headline does not contain: a line with one is a piece of running text.
 _FRAGMENT_PUNCT = re.compile(r"[，,、；;。！？!?]")
@@ -521,6 +522,8 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
         return False
     if lines.features(para.first_index) & _STRUCT or lines.features(i + 1, nxt) & (_STRUCT | _NEW):
         return False
+    if not _WORD.search(last) or not _WORD.search(nxt):
+        return False  # a separator rule ("————") is no piece of running text
     last_s = last.rstrip(_HS_CHARS)
     nxt_s = nxt.lstrip(_HS_CHARS)
     if nxt_s[:1] in _CONTINUATION_START:
@@ -546,7 +549,7 @@ def _ascii_letter(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
 
 
-_WS_RUN = re.compile(rf"[{_HS}]+|[\r{_ZERO_WIDTH}]+")
+_WS_RUN = re.compile(rf"[{_HS}]+|[\r\f\v{_ZERO_WIDTH}]+")
 
 
 def _strong(ch: str) -> bool:
@@ -572,7 +575,7 @@ def _ws_deletions(text: str) -> Iterator[tuple[int, int, int]]:
     for m in _WS_RUN.finditer(text):
         a, b = m.span()
         first = text[a]
-        if first == "\r" or first in _ZERO_WIDTH:
+        if first in "\r\f\v" or first in _ZERO_WIDTH:
             yield a, b, 0
             continue
         before = text[a - 1] if a else "\n"

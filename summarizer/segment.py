@@ -72,6 +72,8 @@ _NEWS_OPENING = re.compile(r"(?:\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,
 _NEWS_HEADLINE_MIN = 12  # feature sub-headings are shorter than news headlines
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _COMMA = re.compile(r"[，,；;]")
+_INNER_STOP = re.compile(r"[。！？!?；;]")
+_RULE_LINE = re.compile(r"[-=_*~—─━·•.。、 \t\u3000]+")  # a separator rule: no content
 _LINE = re.compile(r"[^\n]+")
 _HEADLINE_MAX = 40
 _POOL_REACH = 12  # untitled articles a front-page headline list can serve
@@ -92,6 +94,7 @@ class _Kind(Enum):
     TOC = auto()  # a table-of-contents marker line
     LEAD = auto()  # a body paragraph opening with a lead
     BODY = auto()
+    RULE = auto()  # a separator line ("————"): ends the article, makes no block
 
 
 @dataclass(slots=True)
@@ -184,6 +187,8 @@ class _Segmenter:
         return None if line is None else line.kind
 
     def _classify_line(self, s: str, start: int, end: int, cstart: int) -> _Line:
+        if _RULE_LINE.fullmatch(s):
+            return _Line(_Kind.RULE, start, end, s, cstart)
         m = _MD.match(s)
         if m:
             body = s[m.end() :]
@@ -221,6 +226,9 @@ class _Segmenter:
             text, doubled = _dedupe(s)
             weak = bool(_COMMA.search(s))
             return _Line(_Kind.HEAD, start, end, text, cstart, listed=doubled, weak=weak)
+        if len(s) <= 24 and s[-1] in "？！?!" and not _INNER_STOP.search(s[:-1]):
+            # "谁来破局？": a headline may end with a question or exclamation mark
+            return _Line(_Kind.HEAD, start, end, s, cstart)
         return _Line(_Kind.BODY, start, end, s, cstart)
 
     def _names_line(self, s: str, start: int, end: int) -> bool:
@@ -363,6 +371,11 @@ class _Segmenter:
         else:
             self._extend_body(line)
         self.hard_closed = False
+        return i + 1
+
+    def _on_rule(self, i: int, line: _Line) -> int:
+        self._close()
+        self.hard_closed = True
         return i + 1
 
     def _on_other(self, i: int, line: _Line) -> int:
@@ -692,6 +705,7 @@ _HANDLERS = {
     _Kind.TOC: _Segmenter._on_other,
     _Kind.LEAD: _Segmenter._on_body,
     _Kind.BODY: _Segmenter._on_body,
+    _Kind.RULE: _Segmenter._on_rule,
 }
 
 

@@ -288,3 +288,16 @@ def test_full_headline_over_a_news_opening_starts_an_article_without_lead() -> N
         ("高新区举办第五届创新创业大赛决赛", "6月12日，"),
     ]
     assert "工业生产较快增长" in blocks[0].text
+
+
+def test_question_headline_separator_rule_and_form_feed() -> None:
+    text = (
+        "光伏企业如何突围？\n\n本报讯 近日，记者走访多家光伏企业。\n\n—————————\n\n"
+        "高新区，加油！\n\n今年以来，园区发展势头良好。\f\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.title, b.text) for b in blocks] == [
+        ("光伏企业如何突围？", "近日，记者走访多家光伏企业。"),
+        ("高新区，加油！", "今年以来，园区发展势头良好。"),
+    ]
