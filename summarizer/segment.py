@@ -11,8 +11,8 @@ module classifies each line and runs a small state machine over them:
   at the top: those are matched to the articles afterwards by the characters they share);
 * photo credits (图片来源:…, 新华社记者 X/摄) make caption blocks; a caption that tells its own
   story (a long text with 图为…) is an article without a title;
-* page indexes (3版 4版), tables of contents (本期导读), section tags and URLs are non-article
-  blocks.
+* page indexes (3版 4版), tables of contents (本期导读), section tags, URLs, running page headers
+  and editors' lines are non-article blocks; a separator rule (————) ends an article.
 
 Every block keeps ``norm_span`` (its text in ``doc.text``) and ``span`` (the whole block, title
 and byline included, in the original text).
@@ -35,7 +35,6 @@ __all__ = ["segment", "segment_text"]
 _HS = " \t\u3000\u00a0"
 _MD = re.compile(r"(#{1,6})[ \t\u3000]*")
 _PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \t\u3000]*)+")
-_PAGE_INDEX_ENTRY = re.compile(r".{2,40}?[ \t\u3000.…·]*第?[0-9]{1,3}版")
 _URL = re.compile(r"https?://|www\.", re.I)
 _SECTION_TAG = re.compile(r"【[^】]{1,16}】")
 # Page furniture: running page headers (dates with the weekday) and editors' credit lines.
