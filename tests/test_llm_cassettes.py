@@ -483,7 +483,7 @@ def test_a_changed_prompt_is_a_missing_cassette(recording: RecordSettings) -> No
 def test_timeout_then_success_against_the_fake_server() -> None:
     """vcrpy cannot record a timeout: the fake server sleeps past the client's timeout once."""
     doc, blocks = issue((SHORT_TITLE, SHORT))
-    config = fake.FakeConfig(script=[Step.SLOW], slow_seconds=3.0)
+    config = fake.FakeConfig(script=[Step.SLOW], slow_seconds=6.0)
     with fake.running_server(config) as server:
         settings = load_settings(
             base_url=server.base_url,
@@ -491,7 +491,7 @@ def test_timeout_then_success_against_the_fake_server() -> None:
             api_key="sk-test-not-a-real-key",
             structured_mode="json_schema",
             no_cache=True,
-            timeout=0.5,
+            timeout=1.5,
             max_retries=2,
         )
         result = build_engine(settings).run(blocks, doc, issue_date=None)
@@ -502,7 +502,7 @@ def test_timeout_then_success_against_the_fake_server() -> None:
 
 def test_timeouts_until_the_retries_run_out_fail_the_article() -> None:
     doc, blocks = issue((SHORT_TITLE, SHORT))
-    config = fake.FakeConfig(script=[Step.SLOW, Step.SLOW], slow_seconds=3.0)
+    config = fake.FakeConfig(script=[Step.SLOW, Step.SLOW], slow_seconds=6.0)
     with fake.running_server(config) as server:
         settings = load_settings(
             base_url=server.base_url,
@@ -510,7 +510,7 @@ def test_timeouts_until_the_retries_run_out_fail_the_article() -> None:
             api_key="sk-test-not-a-real-key",
             structured_mode="json_schema",
             no_cache=True,
-            timeout=0.5,
+            timeout=1.5,
             max_retries=1,
         )
         result = build_engine(settings).run(blocks, doc, issue_date=None)
