@@ -45,6 +45,7 @@ _STRONG = (
 _HS = " \t\u3000\u00a0\u2002-\u200a\u202f\u205f"  # horizontal whitespace (regex class)
 _HS_CHARS = " \t\u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_HS_RUN = re.compile(f"[{_HS}]+")
 _CJK_CHAR = re.compile(f"[{_STRONG}]")
 
 # Deletable horizontal whitespace: next to CJK, at a line's edges, between a digit and %.
@@ -156,7 +157,7 @@ def is_person_name(token: str) -> bool:
 
 def split_names(text: str) -> list[str] | None:
     """The names of a line of authors separated by spaces (``None`` if it is not one)."""
-    tokens = re.split(rf"[{_HS}]+", text.strip(_HS_CHARS + "\r"))
+    tokens = _HS_RUN.split(text.strip(_HS_CHARS + "\r"))
     if tokens and all(is_person_name(t) for t in tokens):
         return tokens
     return None
@@ -200,7 +201,7 @@ def fold_chars(text: str) -> str:
 
 
 def _squeeze(line: str) -> str:
-    return re.sub(rf"[{_HS}]+", "", line)
+    return _HS_RUN.sub("", line)
 
 
 _STRUCT_HINT = re.compile(r"[摄图版导【]|要目|看点|http|www|星期|编辑|校对", re.I)

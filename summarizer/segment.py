@@ -74,6 +74,8 @@ _COMMA = re.compile(r"[，,；;]")
 _INNER_STOP = re.compile(r"[。！？!?；;]")
 _RULE_LINE = re.compile(r"[-=_*~—─━·•.。、 \t\u3000]+")  # a separator rule: no content
 _LINE = re.compile(r"[^\n]+")
+_NAME_SEP = re.compile(r"[\s、，,]+")
+_WS = re.compile(r"\s+")
 _HEADLINE_MAX = 40
 _POOL_REACH = 12  # untitled articles a front-page headline list can serve
 _POOL_SHARE = 0.3  # share of a list headline's bigrams an article must hold to get it
@@ -519,7 +521,7 @@ class _Segmenter:
         )
         if not m:
             return None
-        names = [n for n in re.split(r"[\s、，,]+", m.group(1)) if n]
+        names = [n for n in _NAME_SEP.split(m.group(1)) if n]
         return " ".join(names) or None
 
     def _lead_names(self, start: int, end: int) -> str | None:
@@ -530,7 +532,7 @@ class _Segmenter:
             if re.search(r"上接|下转|版", part):
                 continue
             cleaned = _LEAD_ROLE.sub(" ", part)
-            names.extend(n for n in re.split(r"[\s、，,]+", cleaned) if n)
+            names.extend(n for n in _NAME_SEP.split(cleaned) if n)
         return " ".join(names) or None
 
     # --- output -------------------------------------------------------------------------------
@@ -675,7 +677,7 @@ def _lead_end(s: str) -> int:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _WS.sub("", text)
 
 
 def _share(headline: str, body_grams: set[str]) -> float:
