@@ -145,6 +145,9 @@ def test_a_decrease_is_negative_in_the_normalised_value() -> None:
         "七点一%的错误",
         "1e30元",
         "3个“一件事”",
+        "建区30年来，成立30周年",
+        "实现两位数增长",
+        "2021—2025年规划",
     ],
 )
 def test_not_metrics(text: str) -> None:

@@ -121,7 +121,7 @@ _OTHER_WORDS = _words(
 )
 _OTHER = {w: _U(_Cls.OTHER, NormalizedUnit.OTHER) for w in _OTHER_WORDS}
 _SKIP_WORDS = _words(
-    "月 日 号 时 点 分 秒 季度 季 届 期 版 级 楼 层 路 后 岁 周岁 代 强 星 号线 连 营 团 师 军 中"
+    "月 日 号 时 点 分 秒 周年 年来 年间 年代 位数 季度 季 届 期 版 级 楼 层 路 后 岁 周岁 代 强 星 号线 连 营 团 师 军 中"
 )
 _SKIP = {w: _U(_Cls.SKIP, NormalizedUnit.OTHER) for w in _SKIP_WORDS}
 
