@@ -71,6 +71,7 @@ def test_chinese_numerals(text, value, norm, norm_unit, qualifier) -> None:
         ("投入近700万元", Qualifier.APPROX),
         ("同比增长约27%", Qualifier.APPROX),
         ("约200人左右", Qualifier.APPROX),
+        ("增长5%上下", Qualifier.APPROX),
         ("金额超5000万元", Qualifier.OVER),
         ("超过200家", Qualifier.OVER),
         ("逾300家", Qualifier.OVER),
@@ -107,6 +108,10 @@ def test_qualifiers(text: str, qualifier: Qualifier) -> None:
         ("规模以上工业增加值1.7万亿元", MetricKind.LEVEL, 1),
         ("生产线从4条增至10条", MetricKind.LEVEL, 1),
         ("较平均水平高出21.4个百分点", MetricKind.OTHER, 1),
+        ("占比提高到30%", MetricKind.SHARE, 1),
+        ("营收增长率达12%", MetricKind.CHANGE_RATE, 1),
+        ("同比增长1.2倍", MetricKind.CHANGE_RATE, 1),
+        ("比上年减少3亿元", MetricKind.CHANGE_AMOUNT, -1),
     ],
 )
 def test_kind_hints(text: str, kind: MetricKind, sign: int) -> None:

@@ -153,6 +153,8 @@ _PREFIX_QUALIFIERS: dict[str, Qualifier] = {
     "最少": Qualifier.OVER,
     "至少": Qualifier.OVER,
     "大约": Qualifier.APPROX,
+    "约合": Qualifier.APPROX,
+    "大概": Qualifier.APPROX,
     "接近": Qualifier.APPROX,
     "将近": Qualifier.APPROX,
     "约": Qualifier.APPROX,
@@ -167,6 +169,7 @@ _SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
     "以内": Qualifier.UNDER,
     "以下": Qualifier.UNDER,
     "左右": Qualifier.APPROX,
+    "上下": Qualifier.APPROX,
 }
 # Characters that may never touch a statistic: 1.2.3 versions, 5G codes, 1+N names.
 _BAD_NEIGHBOURS = frozenset(".．+＋/@#_")
@@ -289,9 +292,10 @@ def classify_kind(prefix: str, unit_class: NormalizedUnit) -> tuple[MetricKind, 
         best = max(up, down, share, level)
         if best < 0:
             return MetricKind.SHARE, 1
-        if best in (up, down) and best > max(share, level):
+        if best in (up, down) and best >= max(share, level):
             if p[best : best + 1] in ("至", "到"):
-                return MetricKind.LEVEL, 1
+                # 降至1% / 占比提高到30%: the value reached, not the change
+                return (MetricKind.LEVEL, 1) if level >= 0 else (MetricKind.SHARE, 1)
             return MetricKind.CHANGE_RATE, (-1 if down == best and down > up else 1)
         if best == level:
             return MetricKind.LEVEL, 1
