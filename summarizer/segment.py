@@ -36,6 +36,7 @@ _HS = " \t\u3000\u00a0"
 _MD = re.compile(r"(#{1,6})[ \t\u3000]*")
 _PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \t\u3000]*)+")
 _URL = re.compile(r"https?://|www\.", re.I)
+_TOC_ENTRY = re.compile(r"(?<![\d.])第?\d{1,2}版$|[…·.]{2,}[ \t\u3000]*\d{1,3}$")
 _SECTION_TAG = re.compile(r"【[^】]{1,16}】")
 # Page furniture: running page headers (dates with the weekday) and editors' credit lines.
 _PAGE_FURNITURE = re.compile(
@@ -194,8 +195,13 @@ class _Segmenter:
         if m:
             body = s[m.end() :]
             return _Line(_Kind.HEADING, start, end, body, cstart + m.end(), level=len(m.group(1)))
-        if _PAGE_INDEX.fullmatch(s):
-            return _Line(_Kind.INDEX, start, end, s, cstart)
+        if _PAGE_INDEX.fullmatch(s) or (
+            len(s) <= _HEADLINE_MAX + 6
+            and _TOC_ENTRY.search(s)
+            and not ends_paragraph(s)
+            and not _PAGE_FURNITURE.search(s)
+        ):
+            return _Line(_Kind.INDEX, start, end, s, cstart)  # "3版", "园区企业加速出海 3版"
         if len(s) <= 120 and ("http" in s or "www" in s.lower()) and _URL.search(s):
             return _Line(_Kind.URL, start, end, s, cstart)
         if _SECTION_TAG.fullmatch(s):

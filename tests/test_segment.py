@@ -301,3 +301,17 @@ def test_question_headline_separator_rule_and_form_feed() -> None:
         ("光伏企业如何突围？", "近日，记者走访多家光伏企业。"),
         ("高新区，加油！", "今年以来，园区发展势头良好。"),
     ]
+
+
+def test_table_of_contents_with_page_numbers_before_the_first_article() -> None:
+    text = (
+        "本期导读\n高新区打造创新高地 2版\n园区企业加速出海 3版\n\n"
+        "高新区上半年经济运行良好\n\n本报讯 今年上半年，高新区地区生产总值增长6.5%。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title) for b in blocks] == [
+        (IDX, "本期导读"),
+        (A, "高新区上半年经济运行良好"),
+    ]
+    assert squash(blocks[0].text) == "本期导读高新区打造创新高地2版园区企业加速出海3版"
