@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarizer.evaluation.gold import load_gold_dir, squash
 from summarizer.evaluation.segmentation import evaluate_segmentation, total_score
@@ -315,3 +317,44 @@ def test_table_of_contents_with_page_numbers_before_the_first_article() -> None:
         (A, "高新区上半年经济运行良好"),
     ]
     assert squash(blocks[0].text) == "本期导读高新区打造创新高地2版园区企业加速出海3版"
+
+
+_PIECES = st.sampled_from(
+    [
+        "高新区",
+        "营业收入增长12.3%",
+        "。",
+        "，",
+        "\n",
+        "\n\n",
+        " ",
+        "本报讯",
+        "（记者 张伟）",
+        "► 李明",
+        "# ",
+        "## ",
+        "图片来源:某区",
+        "新华社记者 王五/摄",
+        "3版",
+        "本期导读",
+        "http://x.cn",
+        "【招商】",
+        "巩茜 宋格",
+        "。 王蔚",
+        "————",
+        "星期三",
+        "图为现场。",
+        "（下转第2版）",
+        "谁来破局？",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_blocks_always_keep_their_contract(text: str) -> None:
+    doc, blocks = segment_text(text)
+    assert [b.id for b in blocks] == [f"a{i}" for i in range(1, len(blocks) + 1)]
+    for b in blocks:
+        assert doc.text[b.norm_span[0] : b.norm_span[1]] == b.text
+        assert 0 <= b.span[0] <= b.span[1] <= len(text)
