@@ -31,6 +31,7 @@ from cassette_util import (
     make_vcr,
 )
 
+from summarizer.errors import ConfigError, PermanentLLMError
 from summarizer.llm.engine import build_engine
 from summarizer.llm.settings import load_settings
 from summarizer.models import Block, BlockKind
@@ -405,14 +406,13 @@ def test_finish_reason_length_raises_max_tokens(recording: RecordSettings) -> No
 
 def test_401_fails_fast_with_a_clear_message(recording: RecordSettings) -> None:
     doc, blocks = issue((SHORT_TITLE, SHORT))
-    run = replay("handwritten_401_unauthorized", recording, doc, blocks, script=[Step.UNAUTHORIZED])
-    result = run.result
-    assert run.statuses == [401]  # one request: never retried
-    assert result.usage.retries == 0
-    assert result.articles == [] and result.coverage.articles_failed == 1
-    (error,) = result.errors
-    assert "authentication failed" in error.error and "API_KEY" in error.error
-    assert "sk-test" not in error.error  # the echoed key hint is scrubbed
+    with pytest.raises(ConfigError) as info:
+        replay("handwritten_401_unauthorized", recording, doc, blocks, script=[Step.UNAUTHORIZED])
+    message = str(info.value)
+    assert "authentication failed" in message and "API_KEY" in message
+    assert "sk-test" not in message  # the echoed key hint is scrubbed
+    assert isinstance(info.value.__cause__, PermanentLLMError)
+    assert info.value.__cause__.status == 401
 
 
 @pytest.mark.parametrize(

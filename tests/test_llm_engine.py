@@ -155,6 +155,19 @@ def test_a_failed_article_is_recorded_and_the_rest_continue(tmp_path: Path) -> N
     assert result.coverage.articles_failed == 1 and result.coverage.ratio == pytest.approx(2 / 3)
 
 
+@pytest.mark.parametrize("status", [401, 403, 404])
+def test_an_auth_failure_stops_the_run_at_the_first_answer(tmp_path: Path, status: int) -> None:
+    def script(req: ChatRequest, n: int) -> ChatResult:
+        raise PermanentLLMError("authentication failed: check OPENAI_API_KEY", status=status)
+
+    doc, blocks = blocks_for(ART1, ART2, ART1 + "另有")
+    engine, client = _engine(tmp_path, script, concurrency=1)
+    with pytest.raises(ConfigError, match="authentication failed") as info:
+        engine.run(blocks, doc, issue_date=None)
+    assert len(client.requests) == 1  # not one doomed request per article
+    assert isinstance(info.value.__cause__, PermanentLLMError)
+
+
 def test_transient_errors_are_retried_and_counted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

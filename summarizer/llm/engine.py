@@ -61,6 +61,10 @@ from .structured import (
 )
 from .wire import ChatClient, ChatRequest, ChatResult
 
+# Answers that would fail every article alike (bad key, no permission, unknown model):
+# the run stops at the first one instead of sending one doomed request per article.
+FATAL_STATUSES = frozenset({401, 403, 404})
+
 __all__ = [
     "ARTICLE_TASK",
     "REDUCE_TASK",
@@ -129,6 +133,9 @@ class _Run:
     worker: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="summarizer-ground")
     )
+    # The first authentication/permission/not-found answer: it would fail every article alike,
+    # so the run stops asking and raises it once as a configuration error.
+    fatal: PermanentLLMError | None = None
 
 
 class LLMEngine:
@@ -254,6 +261,8 @@ class LLMEngine:
             await client.aclose()
             cache.close()
             state.worker.shutdown(wait=True)
+        if state.fatal is not None:
+            raise ConfigError(str(state.fatal)) from state.fatal
         by_id: dict[str, Article | ArticleError] = {
             b.id: o for b, o in zip(articles, outcomes, strict=True)
         }
@@ -419,8 +428,15 @@ class LLMEngine:
     async def _send(self, request: ChatRequest, state: _Run, mode: StructuredMode) -> ChatResult:
         async def attempt() -> ChatResult:
             async with state.semaphore:
+                if state.fatal is not None:  # the key or model failed while we waited
+                    raise state.fatal
                 state.usage.calls += 1
-                result = await state.client.complete(request)
+                try:
+                    result = await state.client.complete(request)
+                except PermanentLLMError as e:
+                    if e.status in FATAL_STATUSES and state.fatal is None:
+                        state.fatal = e
+                    raise
                 state.working.add(mode)  # the server accepted this mode's request
             # Let a request waiting for the slot go out before this one's CPU work.
             await asyncio.sleep(0)
