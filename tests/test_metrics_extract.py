@@ -241,3 +241,8 @@ def test_generic_zone_without_a_name_is_kept_as_written() -> None:
     block, doc = make("高新区规模以上工业企业实现营业收入486.2亿元。")
     [m] = extract_metrics(block, doc)
     assert m.subject == "高新区" and m.indicator == "规模以上工业企业实现营业收入"
+
+
+def test_same_value_for_different_subjects_is_kept() -> None:
+    block, doc = make("孝感高新区营业收入同比增长5%。珠海高新区营业收入同比增长5%。")
+    assert [m.subject for m in extract_metrics(block, doc)] == ["孝感高新区", "珠海高新区"]

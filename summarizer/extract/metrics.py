@@ -462,6 +462,8 @@ def _number_key(d: _Draft) -> tuple[NormalizedUnit, str]:
 def _is_restatement(d: _Draft, earlier: list[_Draft]) -> bool:
     """The same number said again about the same thing (13个重点科技创新项目 after 13项…)."""
     for e in earlier:
+        if d.subject != e.subject:
+            continue  # A区 and B区 may well grow by the same 5 %
         if d.post and e.post and len(d.post) >= 6 and d.post[:6] == e.post[:6]:
             return True
         if (
