@@ -372,6 +372,7 @@ class _Segmenter:
             or self.hard_closed
             or cur.photo
             or (cur.after_credit and self._photo_news_follows(i, cur))
+            or (cur.ends_sentence and _is_photo_news(line.text))
         ):
             self._close()
             self._open(line, [])
@@ -657,6 +658,14 @@ class _Segmenter:
             untitled[di].title = headlines[hi]
             used_h.add(hi)
             used_d.add(di)
+
+
+def _is_photo_news(paragraph: str) -> bool:
+    """A one-paragraph photo story: opens with a date, ends with its 图为… sentence."""
+    if not _DATE_START.match(paragraph):
+        return False
+    last = paragraph.rstrip("。！ \t\u3000").rsplit("。", 1)[-1]
+    return last.startswith("图为")
 
 
 def _byline_names(original: str) -> list[str] | None:

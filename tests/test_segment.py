@@ -358,3 +358,15 @@ def test_blocks_always_keep_their_contract(text: str) -> None:
     for b in blocks:
         assert doc.text[b.norm_span[0] : b.norm_span[1]] == b.text
         assert 0 <= b.span[0] <= b.span[1] <= len(text)
+
+
+def test_photo_story_without_credit_line_is_its_own_article() -> None:
+    text = (
+        "园区项目建设提速\n\n► 李明\n\n今年以来，园区新开工项目32个。\n\n"
+        "7月26日，园区举办职工技能竞赛，200余名选手参赛。图为比赛现场。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.kind, b.title, squash(b.text)[-6:]) for b in blocks] == [
+        (A, "园区项目建设提速", "新开工项目32个。"[-6:]),
+        (A, None, "图为比赛现场。"[-6:]),
+    ]
