@@ -246,3 +246,12 @@ def test_generic_zone_without_a_name_is_kept_as_written() -> None:
 def test_same_value_for_different_subjects_is_kept() -> None:
     block, doc = make("孝感高新区营业收入同比增长5%。珠海高新区营业收入同比增长5%。")
     assert [m.subject for m in extract_metrics(block, doc)] == ["孝感高新区", "珠海高新区"]
+
+
+def test_source_of_a_statistic_is_not_its_subject() -> None:
+    block, doc = make(
+        "孝感高新区加快发展。据高新区经济发展局统计，生物医药产业实现营业收入64.3亿元，比上年增长11.2%。"
+    )
+    metrics = extract_metrics(block, doc)
+    assert [m.subject for m in metrics] == ["孝感高新区", "孝感高新区"]
+    assert metrics[1].indicator == "生物医药产业实现营业收入增长"

@@ -62,7 +62,7 @@ _ZONE_SUFFIX = re.compile(
 )
 _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
 _ORG_SUFFIX = re.compile(r"(?:管理委员会|管委会|(?<=[\u4e00-\u9fff]{2})局)")
-_PREPOSITIONS = frozenset("向对与给把和跟同为替于较比占居")
+_PREPOSITIONS = frozenset("向对与给把和跟同为替于较比占居据")
 _POST_SUBJECT = re.compile(
     r"^的([\u4e00-\u9fff“”]{2,24}?(?:项目|产业园|园区|公园|基地|工程|平台|中心|产业集群))"
 )
@@ -322,14 +322,26 @@ def _remove_periods(region: str) -> str:
     return region
 
 
+_DANGLING_COMPARE = re.compile(
+    r"(?:较|(?<![同环对])比)(?=(?:增长|下降|提高|降低|减少|增加|上升|回落|下滑|高出))"
+)
+_MAX_INDICATOR = 20
+
+
 def _clean_indicator(words: str) -> str:
+    """The measured noun phrase: fillers trimmed at both ends, at most 20 characters (cut after a
+    list comma or 的 when it has to be shortened)."""
     prev = None
-    words = _squash(words)
+    words = _DANGLING_COMPARE.sub("", _squash(words))  # 较[去年同期]下降 after the period is gone
     while prev != words:
         prev = words
         words = _LEAD_FILLER.sub("", words)
         words = _TRAIL_FILLER.sub("", words)
-    return words[-16:]
+    if len(words) > _MAX_INDICATOR:
+        tail = words[-_MAX_INDICATOR:]
+        cut = max(tail.find("的"), tail.find("，"), tail.find(","))
+        words = tail[cut + 1 :] if 0 <= cut < 8 else tail
+    return words
 
 
 def _post_noun(text: str, end: int, *, phrase: bool = False) -> str:
