@@ -101,18 +101,25 @@ def _find_folded(needle: str, hay: str, base: int) -> tuple[int, int] | None:
 
 
 def locate_title(block: Block, doc: Document) -> tuple[int, int] | None:
-    """Normalised-text [start, end) of the block's title in ``doc.text``, searched just before the
-    block first (a headline sits above its body), then anywhere."""
+    """Normalised-text [start, end) of the block's title in ``doc.text``.
+
+    Searched just before the block first (a headline sits above its body), then anywhere as
+    written, then whitespace/width-insensitively up to 200k characters back (bounded, so a huge
+    issue with many untraceable titles stays linear).
+    """
     if not block.title or not fold(block.title):
         return None
     start = block_offset(block, doc)
     exact = doc.text.rfind(block.title, max(0, start - 4000), start + 200)
+    if exact < 0:
+        exact = doc.text.find(block.title)
     if exact >= 0:  # the usual case, no folding needed
         return exact, exact + len(block.title)
     window_start = max(0, start - 4000)
     hit = _find_folded(block.title, doc.text[window_start : start + 200], window_start)
-    if hit is None:
-        hit = _find_folded(block.title, doc.text, 0)
+    if hit is None and window_start > 0:
+        far = max(0, start - 200_000)
+        hit = _find_folded(block.title, doc.text[far : window_start + len(block.title) * 4], far)
     return hit
 
 
