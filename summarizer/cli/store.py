@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InputError
+from ..render.metrics import MetricsFormat
 
 __all__ = ["register"]
 
@@ -31,11 +32,6 @@ class EngineOption(StrEnum):
 
 class SearchFormat(StrEnum):
     TEXT = "text"
-    JSONL = "jsonl"
-
-
-class MetricsFormat(StrEnum):
-    CSV = "csv"
     JSONL = "jsonl"
 
 
@@ -289,6 +285,21 @@ def metrics_query_cmd(
     ] = None,
 ) -> None:
     """Stored metrics as csv/jsonl rows, filtered for analysts."""
+    query_metrics(db, subject, indicator, period, since, until, fmt, output)
+
+
+def query_metrics(
+    db: Path | None,
+    subject: str | None,
+    indicator: str | None,
+    period: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: MetricsFormat,
+    output: Path | None,
+) -> None:
+    """Write the stored metrics matching the filters (shared by ``query metrics`` and
+    ``metrics --db``)."""
     from ..store import connect, metric_rows, metrics_csv, metrics_jsonl
 
     conn = connect(_db(db), readonly=True)

@@ -322,7 +322,13 @@ def summarize(
 
 
 def metrics(
-    issues: IssuesArg,
+    issues: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Issue text files ('-' reads standard input); none with --db.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[MetricsFormat, typer.Option("--format", "-f", help="Output format.")] = (
         MetricsFormat.CSV
     ),
@@ -337,8 +343,24 @@ def metrics(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     config: ConfigOpt = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Query the metrics stored by `ingest` instead of issue files."),
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="With --db: e.g. 杭州高新区.")] = None,
+    indicator: Annotated[str | None, typer.Option(help="With --db: e.g. 增加值.")] = None,
+    period: Annotated[str | None, typer.Option(help="With --db: e.g. 一季度.")] = None,
+    since: Annotated[str | None, typer.Option(help="With --db: first issue date.")] = None,
+    until: Annotated[str | None, typer.Option(help="With --db: last issue date.")] = None,
 ) -> None:
-    """Every metric of the issues, one row each, with its source file and article id."""
+    """Every metric of the issues (or of the store with --db), one row each, with its source."""
+    if db is not None or not issues:
+        if issues:
+            raise typer.BadParameter("give issue files or --db, not both", param_hint="--db")
+        from .store import query_metrics
+
+        query_metrics(db, subject, indicator, period, since, until, fmt, output)
+        return
     run = _prepare(
         engine,
         date_text,
