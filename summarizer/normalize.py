@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 import re
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from statistics import median
@@ -314,6 +314,18 @@ class OffsetMap(Sequence[int]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def index_of(self, original_offset: int) -> int:
+        """The first normalised index whose original offset is ``>= original_offset``
+        (``bisect_left`` over the map, in O(log runs))."""
+        if original_offset >= self._total:
+            return self._length
+        k = bisect_right(self._orig, original_offset) - 1
+        if k < 0:
+            return 0
+        end = self._norm[k + 1] if k + 1 < len(self._norm) else self._length
+        i = self._norm[k] + (original_offset - self._orig[k])
+        return i if i < end else end
+
     def runs(self) -> list[tuple[int, int]]:
         """The (normalised start, original start) runs; for composition and tests."""
         return list(zip(self._norm, self._orig, strict=True))
@@ -366,6 +378,15 @@ class Document:
             pos = self.offsets[start]
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
+
+    def to_normalized(self, start: int, end: int) -> tuple[int, int]:
+        """Map an original ``[start, end)`` to the normalised chars that came from inside it."""
+        if not 0 <= start <= end <= len(self.original):
+            raise ValueError(f"span {(start, end)} outside the original text")
+        offsets = self.offsets
+        if isinstance(offsets, OffsetMap):
+            return offsets.index_of(start), offsets.index_of(end)
+        return bisect_left(offsets, start), bisect_left(offsets, end)
 
 
 # --- one pass ---------------------------------------------------------------------------------

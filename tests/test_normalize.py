@@ -247,3 +247,17 @@ def test_mapped_spans_cover_the_same_characters(text: str, data: st.DataObject) 
     end = data.draw(st.integers(start, n))
     a, b = doc.to_original(start, end)
     assert _canon(text[a:b]) == _canon(doc.text[start:end])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS, st.data())
+def test_to_normalized_is_bisect_over_the_map(text: str, data: st.DataObject) -> None:
+    from bisect import bisect_left
+
+    doc = normalize(text)
+    offsets = list(doc.offsets)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert doc.to_normalized(start, end) == (bisect_left(offsets, start), bisect_left(offsets, end))
+    s, e = doc.to_normalized(start, end)
+    assert all(start <= offsets[i] < end for i in range(s, e))
