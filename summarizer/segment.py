@@ -639,7 +639,7 @@ class _Segmenter:
             _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
             for d in untitled
         ]
-        scored: list[tuple[float, int, int]] = []
+        scored: list[tuple[int, float, int, int]] = []
         for hi, headline in enumerate(headlines):
             grams = _bigrams(headline)
             if not grams:
