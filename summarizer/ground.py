@@ -125,6 +125,9 @@ def locate_title(block: Block, doc: Document) -> tuple[int, int] | None:
 
 def _locate_norm(quote: str, block: Block, doc: Document) -> tuple[int, int] | None:
     base = block_offset(block, doc)
+    exact = block.text.find(quote) if fold(quote) else -1
+    if exact >= 0:  # verbatim: no folding needed
+        return base + exact, base + exact + len(quote)
     hit = _find_folded(quote, block.text, base)
     if hit is None and block.title:
         title = locate_title(block, doc)
