@@ -585,11 +585,29 @@ def _strong(ch: str) -> bool:
     )
 
 
+def _spaced_number(text: str, a: int, b: int) -> bool:
+    """ "第 2 9 届": a number letter-spaced among CJK characters (the run [a, b) is between two
+    of its digits); "items 1 2 3" in Latin text is left alone."""
+
+    def cjk_beside(i: int, step: int) -> bool:
+        for _ in range(2):  # the neighbour, or the one after a single space
+            if not 0 <= i < len(text) or text[i] == "\n":
+                return False
+            if _strong(text[i]):
+                return True
+            if text[i] not in _HS_CHARS:
+                return False
+            i += step
+        return False
+
+    return cjk_beside(a - 2, -1) or cjk_beside(b + 1, 1)
+
+
 def _ws_deletions(text: str) -> Iterator[tuple[int, int, int]]:
     """Deletable whitespace as (start, end, 0), in order; the spaces between names are kept.
 
     Deleted: CR and zero-width characters; horizontal whitespace at a line's edges, next to a
-    CJK character, or between a digit and %.
+    CJK character, between a digit and %, or inside a letter-spaced number among CJK text.
     """
     protected = _protected_spans(text)
     starts = [a for a, _ in protected]
@@ -608,6 +626,7 @@ def _ws_deletions(text: str) -> Iterator[tuple[int, int, int]]:
             or _strong(before)
             or _strong(after)
             or (before.isdigit() and after in "%％")
+            or ("0" <= before <= "9" and "0" <= after <= "9" and _spaced_number(text, a, b))
         ):
             continue
         if protected:
