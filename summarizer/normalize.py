@@ -585,22 +585,31 @@ def _strong(ch: str) -> bool:
     )
 
 
+_NUMERIC = frozenset("0123456789.")
+
+
 def _spaced_number(text: str, a: int, b: int) -> bool:
-    """ "第 2 9 届": a number letter-spaced among CJK characters (the run [a, b) is between two
-    of its digits); "items 1 2 3" in Latin text is left alone."""
+    """ "第 2 9 届", "1 . 2 8 亿": a number letter-spaced among CJK characters (the run [a, b)
+    lies between two of its characters); "items 1 2 3" in Latin text is left alone."""
 
     def cjk_beside(i: int, step: int) -> bool:
-        for _ in range(2):  # the neighbour, or the one after a single space
-            if not 0 <= i < len(text) or text[i] == "\n":
+        for _ in range(24):  # across the rest of the spaced number, to what borders it
+            if not 0 <= i < len(text):
                 return False
-            if _strong(text[i]):
+            ch = text[i]
+            if _strong(ch):
                 return True
-            if text[i] not in _HS_CHARS:
+            if ch not in _NUMERIC and ch not in _HS_CHARS:
                 return False
             i += step
         return False
 
-    return cjk_beside(a - 2, -1) or cjk_beside(b + 1, 1)
+    def single(i: int) -> bool:  # the character at i stands alone between spaces or CJK
+        return not 0 <= i < len(text) or text[i] in _HS_CHARS or _strong(text[i])
+
+    if not (single(a - 2) and single(b + 1)):
+        return False  # "产值 12.3 45.6": two numbers side by side, not one spaced out
+    return cjk_beside(a - 1, -1) or cjk_beside(b, 1)
 
 
 def _ws_deletions(text: str) -> Iterator[tuple[int, int, int]]:
@@ -626,7 +635,7 @@ def _ws_deletions(text: str) -> Iterator[tuple[int, int, int]]:
             or _strong(before)
             or _strong(after)
             or (before.isdigit() and after in "%％")
-            or ("0" <= before <= "9" and "0" <= after <= "9" and _spaced_number(text, a, b))
+            or (before in _NUMERIC and after in _NUMERIC and _spaced_number(text, a, b))
         ):
             continue
         if protected:
