@@ -61,7 +61,9 @@ _ZONE_SUFFIX = re.compile(
     r"(?:[（(][\u4e00-\u9fff]{1,6}[）)])?"
 )
 _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
-_ORG_SUFFIX = re.compile(r"(?:管理委员会|管委会|(?<=[\u4e00-\u9fff]{2})局)")
+_ORG_SUFFIX = re.compile(
+    r"(?:管理委员会|管委会|(?<=[\u4e00-\u9fff]{2})(?<![格布结大全开终当时破变新棋危僵残赌饭困骗])局)"
+)
 _PREPOSITIONS = frozenset("向对与给把和跟同为替于较比占居据")
 _POST_SUBJECT = re.compile(
     r"^的([\u4e00-\u9fff“”]{2,24}?(?:项目|产业园|园区|公园|基地|工程|平台|中心|产业集群))"
@@ -175,6 +177,46 @@ def _known_zones(sq: str) -> list[ZoneMention]:
         return []
 
 
+# Verbs that are part of company names (融资租赁有限公司) rather than the sentence before them.
+_NAME_VERBS_TEXT = (
+    "融资 租赁 担保 投资 控股 发展 建设 开发 服务 管理 制造 研究 设计 检测 贷款 运营 咨询 营销 生产 "
+    "经营 创业 孵化 交易 物流 建筑 装备 包装 印刷 养殖 种植 加工 研发 检验 认证 保险 发电 供应 "
+    "传媒 通信 创新 智造 出版 销售 制药 育种 勘察 监理 评估 贸易 进出口 租售 置业 审批 监督 监管 "
+    "执法 统计 招商 规划 改革 行政 应急 市场监督管理"
+)
+_NAME_VERBS = frozenset(_NAME_VERBS_TEXT.split(" "))
+_BREAK_FLAGS = ("v", "p", "c", "r", "m", "q", "y", "l", "u", "ad")
+
+
+def _company_start(sq: str, end: int) -> int:
+    """Start of a company or office name ending at ``end``: characters back to a stop character,
+    then cut after the last sentence word (a verb such as 联合/优化, a preposition...) that is
+    not a place of the gazetteer (包头) nor a verb names use (融资租赁)."""
+    start = _extend_back(sq, end, _COMPANY_STOP, 20)
+    if start >= end:
+        return start
+    places = _places()
+    pos = start
+    cut = start
+    for word, flag in _pos_tags(sq[start:end]):
+        pos += len(word)
+        if word in _NAME_STOPWORDS or (
+            flag.startswith(_BREAK_FLAGS) and word not in _NAME_VERBS and word not in places
+        ):
+            cut = pos
+    return cut
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Province and city names of the gazetteer (jieba tags some as verbs: 包头)."""
+    try:
+        g = get_gazetteer()
+    except ConfigError:
+        return frozenset()
+    return frozenset(g.cities) | frozenset(g.provinces)
+
+
 def _find_entities(text: str) -> list[_Entity]:
     """Zones, companies, documents and regions named in ``text`` (whitespace-tolerant)."""
     sq, offs = _squash_map(text)
@@ -200,10 +242,7 @@ def _find_entities(text: str) -> list[_Entity]:
     )
     for regex, kind in named_kinds:
         for m in regex.finditer(sq):
-            s = max(
-                _extend_back(sq, m.start(), _COMPANY_STOP, 20),
-                _pos_start(sq, m.start(), max_tokens=7, window=20, verbs=True),
-            )
+            s = _company_start(sq, m.start())
             generic = m.start() - s < 2 or sq[s : m.end()] in _GENERIC_COMPANIES
             found.append((s, m.end(), kind, generic))
     for m in _DOC.finditer(sq):
@@ -293,6 +332,9 @@ def _subject(ctx: _Ctx, pos: int, fallback: str | None) -> tuple[str | None, int
                 k -= 1
             return fallback or ent.name, ent.end
         j -= 1
+    topic = _sentence_topic(ctx.text, sent_start, pos)
+    if topic is not None:
+        return topic, -1
     named = [e for e in ctx.entities[: i + 1] if not e.generic and not e.governed]
     zones = [e for e in named if e.kind is SubjectKind.ZONE]
     if zones:
@@ -300,6 +342,31 @@ def _subject(ctx: _Ctx, pos: int, fallback: str | None) -> tuple[str | None, int
     if named:
         return named[-1].name, -1
     return fallback, -1
+
+
+_TOPIC_FLAGS = ("n", "nr", "ns", "nt", "nz", "j", "eng", "ng")
+_GENERIC_TOPICS = frozenset(
+    ["企业", "公司", "项目", "园区", "政府", "部门", "产业", "我们", "双方"]
+)
+
+
+def _sentence_topic(text: str, sent_start: int, pos: int) -> str | None:
+    """A name opening the sentence and owning what follows (湘投金天新材的“…”项目): two or more
+    noun words right before 的. Used only when the sentence names no zone or company."""
+    sq = _squash(text[sent_start : min(pos, sent_start + 40)]).lstrip("“\"'「（(")
+    if "的" not in sq[:13]:
+        return None
+    words: list[str] = []
+    for word, flag in _pos_tags(sq[:16]):
+        if word == "的":
+            break
+        if not flag.startswith(_TOPIC_FLAGS) or word in _GENERIC_TOPICS:
+            return None
+        words.append(word)
+    else:
+        return None
+    name = "".join(words)
+    return name if len(words) >= 2 and len(name) >= 4 else None
 
 
 def _period(
