@@ -255,3 +255,22 @@ def test_source_of_a_statistic_is_not_its_subject() -> None:
     metrics = extract_metrics(block, doc)
     assert [m.subject for m in metrics] == ["孝感高新区", "孝感高新区"]
     assert metrics[1].indicator == "生物医药产业实现营业收入增长"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        (
+            "在包头三隆稀有金属材料有限责任公司车间，企业投入近700万元。",
+            "包头三隆稀有金属材料有限责任公司",
+        ),
+        ("合肥高新区联合安徽省担保集团发放贷款5亿元。", "安徽省担保集团"),
+        ("营商环境全面优化豪达线束公司从签约到发证仅用时1天。", "豪达线束公司"),
+        ("新疆高新卓盈融资租赁有限公司签订合同金额300万元。", "新疆高新卓盈融资租赁有限公司"),
+        ("孝感高新区形成发展新格局，引进项目12个。", "孝感高新区"),
+        ("湘投金天新材的“焊管开发”项目已授权发明专利2项。", "湘投金天新材"),
+    ],
+)
+def test_subject_names(text: str, subject: str) -> None:
+    block, doc = make(text)
+    assert [m.subject for m in extract_metrics(block, doc)] == [subject]
