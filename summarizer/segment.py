@@ -60,8 +60,12 @@ _LEAD = re.compile(
     r"(?:[（(](?:上接|接)第?[^）)]{1,6}版[）)][ \t\u3000]*)?"
 )
 _LEAD_ROLE = re.compile(r"本报|特约|见习|记者|通讯员|实习生|[（()）]")
-_TRAILING_NAMES = re.compile(
-    r"(?<=[。！？!?…”」』）)])[ \t\u3000]+([\u4e00-\u9fff]{2,4}(?:[ \t\u3000]+[\u4e00-\u9fff]{2,4}){0,5})[ \t\u3000]*$"
+_ROLE_WORD = r"(?:(?:本报|新华社)?(?:特约)?(?:记者|通讯员|实习生)[ \t\u3000]*)"
+_TAIL_NAMES = re.compile(
+    r"(?:(?<=[。！？!?…”」』）)])[ \t\u3000]+"
+    rf"(?P<names>{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}(?:[ \t\u3000]+{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}){{0,5}})"
+    r"|(?<=[。！？!?…”」』])[（(](?P<paren>[\u4e00-\u9fff]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff]{2,4}){0,4})[）)])"
+    r"[ \t\u3000]*$"
 )
 _TRAILING_SOURCE = re.compile(
     r"[（(](?:来源|稿件来源|据|作者|完)[^）)]{0,30}[）)]$|[（(]下转第?[^）)]{1,6}版[）)]$"
@@ -444,10 +448,30 @@ class _Segmenter:
         self._check_trailing(cur, line)
 
     def _check_trailing(self, draft: _Draft, line: _Line) -> None:
-        m = _trailing_names(line.text)
-        if m and (names := split_names(m.group(1))) is not None:
-            draft.byline = draft.byline or " ".join(names)
+        found = self._tail_byline(line.content_start, line.end)
+        if found is not None:
+            draft.byline = draft.byline or found[1]
             draft.closed = True
+
+    def _tail_byline(self, start: int, end: int) -> tuple[int, str] | None:
+        """Author names printed after the last sentence of a line ("…达效。 巩茜 宋格",
+        "…难关。 通讯员 张三 记者 李四", "…项目。（张伟 李明）"), read on the original text:
+        (normalised offset where they start, the names)."""
+        text = self.doc.text
+        if start >= end or not (
+            "\u4e00" <= text[end - 1] <= "\u9fff" or text[end - 1] in _HS or text[end - 1] in "）)"
+        ):
+            return None
+        o_start, o_end = self.doc.to_original(start, end)
+        base = max(o_start, o_end - 80)
+        m = _TAIL_NAMES.search(self.doc.original, base, o_end)
+        if m is None:
+            return None
+        names = _byline_names(m.group("names") or m.group("paren"))
+        if not names:
+            return None
+        cut = self.doc.to_normalized(m.start(), m.start())[0]
+        return cut, " ".join(names)
 
     def _choose_title(self, draft: _Draft, heads: list[_Line]) -> None:
         if not heads:
@@ -578,19 +602,20 @@ class _Segmenter:
     def _trim_tail(self, start: int, end: int) -> int:
         """Drop trailing author names and (来源：…) from the article's last line."""
         text = self.doc.text
-        line_start = text.rfind("\n", start, end) + 1
-        last = text[max(line_start, start) : end]
+        line_start = max(text.rfind("\n", start, end) + 1, start)
         for _ in range(2):
-            m = _trailing_names(last)
-            if m and split_names(m.group(1)) is not None:
-                last = last[: m.start()]
-                continue
-            m = _TRAILING_SOURCE.search(last.rstrip(_HS))
+            found = self._tail_byline(line_start, end)
+            if found is not None and found[0] > line_start:
+                end = found[0]
+            m = _TRAILING_SOURCE.search(text[line_start:end].rstrip(_HS))
             if m:
-                last = last[: m.start()]
+                end = line_start + m.start()  # may empty the line: _finish trims the newline
                 continue
-            break
-        return max(line_start, start) + len(last.rstrip(_HS))
+            if found is None:
+                break
+        while end > line_start and text[end - 1] in _HS:
+            end -= 1
+        return end
 
     def _resolve_candidates(self, drafts: list[_Draft]) -> None:
         """Kicker + title (both about the body: the longer, not a "——" subtitle, is the title)
@@ -670,19 +695,12 @@ def _is_photo_news(paragraph: str) -> bool:
 
 def _byline_names(original: str) -> list[str] | None:
     """The names of a byline as printed ("巩茜 宋格", "本报记者 张伟 通讯员 李明"), or None."""
-    text = original.strip()
+    text = original.strip().replace("、", " ")
     m = _BYLINE_ROLE.match(text)
     if m:
         # roles may come again between the names: "记者 张伟 通讯员 李明"
         text = _BYLINE_ROLE.sub(" ", text[m.end() :])
     return split_names(text) if text.strip() else None
-
-
-def _trailing_names(line: str) -> re.Match[str] | None:
-    """ "…投产达效。 巩茜 宋格": the author names after the last full stop, if any."""
-    if not line or (not "\u4e00" <= line[-1] <= "\u9fff" and line[-1] not in _HS):
-        return None
-    return _TRAILING_NAMES.search(line, max(0, len(line) - 48))
 
 
 def _lead_end(s: str) -> int:

@@ -370,3 +370,18 @@ def test_photo_story_without_credit_line_is_its_own_article() -> None:
         (A, "园区项目建设提速", "新开工项目32个。"[-6:]),
         (A, None, "图为比赛现场。"[-6:]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("tail", "byline"),
+    [
+        (" 巩茜 宋格", "巩茜 宋格"),
+        (" 通讯员 张三 记者 李四", "张三 李四"),
+        ("（张伟 李明）", "张伟 李明"),
+        ("（张伟、李明）", "张伟 李明"),
+    ],
+)
+def test_trailing_author_names_become_the_byline(tail: str, byline: str) -> None:
+    text = f"园区项目建设提速\n\n本报讯 今年以来，园区新开工项目32个。{tail}\n"
+    _, blocks = segment_text(text)
+    assert [(b.byline, b.text) for b in blocks] == [(byline, "今年以来，园区新开工项目32个。")]
