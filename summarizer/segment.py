@@ -41,6 +41,7 @@ _SECTION_TAG = re.compile(r"【[^】]{1,16}】")
 # Page furniture: running page headers (dates with the weekday) and editors' credit lines.
 _PAGE_FURNITURE = re.compile(
     r"星期[一二三四五六日天]|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审校|值班编辑)[:：]"
+    r"|^第[0-9一二三四五六七八九十]{1,3}版[ \t\u3000:：·|—-]*[\u4e00-\u9fff]{0,8}$"
 )
 _TOC_MARKER = re.compile(r"本期导读|本期要目|今日导读|本期看点")
 _BYLINE_MARK = re.compile(r"[►▶▷▸●◆■□][ \t\u3000]*")

@@ -218,7 +218,7 @@ def test_caption_inside_an_article_is_also_its_own_block() -> None:
 
 def test_datelines_box_bylines_and_page_furniture() -> None:
     text = (
-        "2025年6月18日 星期三\n\n"
+        "2025年6月18日 星期三\n\n第2版 要闻\n\n"
         "园区项目建设提速\n\n□ 本报记者 李明\n\n"
         "本报北京6月17日讯（记者 张伟 通讯员 王芳）园区新开工项目12个，总投资58亿元。\n\n"
         "本报通讯员近日从园区获悉，项目进展顺利。\n\n"
@@ -227,7 +227,7 @@ def test_datelines_box_bylines_and_page_furniture() -> None:
     doc, blocks = segment_text(text)
     _check_invariants(doc, blocks)
     assert [(b.kind, b.title, b.byline, b.text) for b in blocks] == [
-        (OTH, None, None, "2025年6月18日星期三"),
+        (OTH, None, None, "2025年6月18日星期三\n第2版要闻"),  # the page's running header
         (
             A,
             "园区项目建设提速",
