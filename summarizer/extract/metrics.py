@@ -109,7 +109,6 @@ def _squash(text: str) -> str:
     return _WS.sub("", text)
 
 
-_NAME_FLAGS = ("n", "j", "eng", "nr", "ns", "nt", "nz")
 # Word classes that end a zone name read backwards (verbs, prepositions, particles, numbers...).
 _ZONE_BLOCKED_FLAGS = ("v", "p", "u", "c", "d", "r", "m", "q", "f", "y", "l", "i", "ad", "x")
 _NAME_STOPWORDS = frozenset(
@@ -128,31 +127,26 @@ def _pos_tags(chunk: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in pseg.lcut(chunk, HMM=True))
 
 
-def _pos_start(sq: str, end: int, *, max_tokens: int, window: int, verbs: bool) -> int:
-    """Start of the name ending at ``end``: the nouns (and, inside long names, verbs) before it."""
-    lo = max(0, end - window)
+def _zone_start(sq: str, end: int) -> int:
+    """Start of the zone name ending at ``end`` (before 高新区/园区…): up to two words that are not
+    verbs, prepositions, particles, numbers… (jieba tags; 促进园区 → 园区, 包头稀土高新区 kept)."""
+    lo = max(0, end - 8)
     chunk = sq[lo:end]
     if not chunk:
         return end
-    pairs = _pos_tags(chunk)
-    taken: list[tuple[str, str]] = []
-    for word, flag in reversed(pairs):
-        if len(taken) >= max_tokens or word in _NAME_STOPWORDS or any(c.isdigit() for c in word):
+    taken: list[str] = []
+    for word, flag in reversed(_pos_tags(chunk)):
+        if len(taken) >= 2 or word in _NAME_STOPWORDS or any(c.isdigit() for c in word):
             break
-        if verbs:
-            ok = flag.startswith((*_NAME_FLAGS, "v", "x", "a", "b"))
-        else:
-            ok = not flag.startswith(_ZONE_BLOCKED_FLAGS)
-        if not ok or not all("\u4e00" <= c <= "\u9fff" or c.isalnum() for c in word):
+        if flag.startswith(_ZONE_BLOCKED_FLAGS):
             break
-        taken.append((word, flag))
-    taken.reverse()
-    consumed = sum(len(w) for w, _ in taken)
-    if taken and len(taken[0][0]) == 1 and sq[end - consumed - 1 : end - consumed].isdigit():
-        taken.pop(0)  # 13名高新区领导: 名 counts the 13
-    while taken and not taken[0][1].startswith(_NAME_FLAGS):
-        taken.pop(0)  # 优化豪达线束公司: the verb before a name is not part of it
-    return end - sum(len(w) for w, _ in taken)
+        if not all("\u4e00" <= c <= "\u9fff" or c.isalnum() for c in word):
+            break
+        taken.append(word)
+    consumed = sum(len(w) for w in taken)
+    if taken and len(taken[-1]) == 1 and sq[end - consumed - 1 : end - consumed].isdigit():
+        consumed -= 1  # 13名高新区领导: 名 counts the 13
+    return end - consumed
 
 
 def _extend_back(sq: str, end: int, stop: set[str], limit: int) -> int:
@@ -230,7 +224,7 @@ def _find_entities(text: str) -> list[_Entity]:
             continue
         s = max(
             _extend_back(sq, m.start(), _ZONE_STOP, 6),
-            _pos_start(sq, m.start(), max_tokens=2, window=8, verbs=False),
+            _zone_start(sq, m.start()),
         )
         generic = s == m.start() or sq[s : m.end()] in _GENERIC_ZONES
         if sq[s - 1 : s] == "该":
