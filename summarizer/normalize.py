@@ -165,22 +165,30 @@ def split_names(text: str) -> list[str] | None:
 
 
 _NAMES_LINE = re.compile(
-    rf"^[{_HS}]*[\u4e00-\u9fff]{{2,4}}(?:[{_HS}]+[\u4e00-\u9fff]{{2,4}}){{1,5}}[{_HS}]*$", re.M
+    rf"[{_HS}]*[\u4e00-\u9fff]{{2,4}}(?:[{_HS}]+[\u4e00-\u9fff]{{2,4}}){{1,5}}[{_HS}]*"
 )
-_TRAILING_NAMES_M = re.compile(
-    rf"(?<=[。！？!?…”」』）)])[{_HS}]+[\u4e00-\u9fff]{{2,4}}(?:[{_HS}]+[\u4e00-\u9fff]{{2,4}}){{0,5}}[{_HS}]*$",
-    re.M,
+_TRAILING_NAMES_TAIL = re.compile(
+    rf"[。！？!?…”」』）)]([{_HS}]+[\u4e00-\u9fff]{{2,4}}(?:[{_HS}]+[\u4e00-\u9fff]{{2,4}}){{0,5}}[{_HS}]*)$"
 )
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Spaces that separate author names ("。 巩茜 宋格") are information: keep them."""
+def _protected_spans(text: str, starts: array, ends: array) -> list[tuple[int, int]]:
+    """Spaces that separate author names ("。 巩茜 宋格", "刘鹏辉 何佳 杨学峰") are information:
+    keep them. Only lines that end with a CJK character (or space) are looked at."""
     spans: list[tuple[int, int]] = []
-    for regex in (_TRAILING_NAMES_M, _NAMES_LINE):
-        for m in regex.finditer(text):
-            if split_names(m.group()) is not None:
-                spans.append(m.span())
-    spans.sort()
+    for k in range(len(starts)):
+        a, b = starts[k], ends[k]
+        last = text[b - 1]
+        if not ("\u4e00" <= last <= "\u9fff" or last in _HS_CHARS):
+            continue
+        if b - a <= 40:
+            m = _NAMES_LINE.fullmatch(text, a, b)
+            if m and split_names(m.group()) is not None:
+                spans.append((a, b))
+                continue
+        m = _TRAILING_NAMES_TAIL.search(text, max(a, b - 48), b)
+        if m and split_names(m.group(1)) is not None:
+            spans.append(m.span(1))
     return spans
 
 
@@ -573,6 +581,9 @@ def _ascii_letter(ch: str) -> bool:
 
 
 _WS_RUN = re.compile(rf"[{_HS}]+|[\r\f\v{_ZERO_WIDTH}]+")
+_ANY_WS_RUN = re.compile(rf"[{_HS}\r\f\v{_ZERO_WIDTH}]+")  # one class: a fast scan
+_SPECIAL_WS_CHARS = "\r\f\v" + _ZERO_WIDTH
+_SPECIAL_WS = re.compile(rf"[\r\f\v{_ZERO_WIDTH}]")
 
 
 def _strong(ch: str) -> bool:
@@ -613,40 +624,52 @@ def _spaced_number(text: str, a: int, b: int) -> bool:
     return cjk_beside(a - 1, -1) or cjk_beside(b, 1)
 
 
-def _ws_deletions(text: str) -> Iterator[tuple[int, int, int]]:
+def _ws_deletions(text: str, lines: _Lines) -> Iterator[tuple[int, int, int]]:
     """Deletable whitespace as (start, end, 0), in order; the spaces between names are kept.
 
     Deleted: CR and zero-width characters; horizontal whitespace at a line's edges, next to a
     CJK character, between a digit and %, or inside a letter-spaced number among CJK text.
     """
-    protected = _protected_spans(text)
+    protected = _protected_spans(text, lines.starts, lines.ends)
     starts = [a for a, _ in protected]
     n = len(text)
-    for m in _WS_RUN.finditer(text):
-        a, b = m.span()
-        first = text[a]
-        if first in "\r\f\v" or first in _ZERO_WIDTH:
-            yield a, b, 0
-            continue
-        before = text[a - 1] if a else "\n"
-        after = text[b] if b < n else "\n"
-        if not (
-            before == "\n"
-            or after in "\n\r"
-            or _strong(before)
-            or _strong(after)
-            or (before.isdigit() and after in "%％")
-            or (before in _NUMERIC and after in _NUMERIC and _spaced_number(text, a, b))
-        ):
-            continue
-        if protected:
-            k = bisect_right(starts, a) - 1
-            if k >= 0 and b <= protected[k][1]:
-                ps, pe = protected[k]
-                at_line_start = ps == 0 or text[ps - 1] == "\n"
-                if b < pe and not (a == ps and at_line_start):
-                    continue  # a space between author names: information, keep it
-        yield a, b, 0
+    for run in _ANY_WS_RUN.finditer(text):
+        if _SPECIAL_WS.search(run.group()):  # rare: CR, form feed or zero-width in the run
+            pieces = list(_WS_RUN.finditer(text, run.start(), run.end()))
+        else:
+            pieces = [run]
+        for m in pieces:
+            a, b = m.span()
+            if text[a] in _SPECIAL_WS_CHARS:
+                yield a, b, 0
+                continue
+            if _deletable(text, a, b, n, protected, starts):
+                yield a, b, 0
+
+
+def _deletable(
+    text: str, a: int, b: int, n: int, protected: list[tuple[int, int]], starts: list[int]
+) -> bool:
+    """Is the horizontal whitespace run [a, b) a typesetting artefact?"""
+    before = text[a - 1] if a else "\n"
+    after = text[b] if b < n else "\n"
+    if not (
+        before == "\n"
+        or after in "\n\r"
+        or _strong(before)
+        or _strong(after)
+        or (before.isdigit() and after in "%％")
+        or (before in _NUMERIC and after in _NUMERIC and _spaced_number(text, a, b))
+    ):
+        return False
+    if protected:
+        k = bisect_right(starts, a) - 1
+        if k >= 0 and b <= protected[k][1]:
+            ps, pe = protected[k]
+            at_line_start = ps == 0 or text[ps - 1] == "\n"
+            if b < pe and not (a == ps and at_line_start):
+                return False  # a space between author names: information, keep it
+    return True
 
 
 def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
@@ -717,7 +740,7 @@ def _one_pass(text: str) -> tuple[str, OffsetMap] | None:
         return None
     lines = _Lines(text)
     edits = _gap_edits(text, lines)
-    del lines
+    deletions = _ws_deletions(text, lines)
     chunks: list[str] = []
     pieces: list[str] = []
     norm_starts = array("i")
@@ -725,7 +748,7 @@ def _one_pass(text: str) -> tuple[str, OffsetMap] | None:
     out_len = 0
     pos = 0
     changed = False
-    for a, b, code in heapq.merge(_ws_deletions(text), _gap_stream(edits)):
+    for a, b, code in heapq.merge(deletions, _gap_stream(edits)):
         if b <= pos:
             continue
         changed = True
