@@ -274,3 +274,12 @@ def test_source_of_a_statistic_is_not_its_subject() -> None:
 def test_subject_names(text: str, subject: str) -> None:
     block, doc = make(text)
     assert [m.subject for m in extract_metrics(block, doc)] == [subject]
+
+
+def test_block_not_in_document_is_a_typed_error() -> None:
+    from summarizer.errors import GroundingError
+
+    doc = Document("别的文字", "别的文字", list(range(5)))
+    block = Block(id="x", kind=BlockKind.ARTICLE, text="营业收入5亿元", span=(0, 4))
+    with pytest.raises(GroundingError):
+        extract_metrics(block, doc)

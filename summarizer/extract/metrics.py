@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
-from ..errors import ConfigError
+from ..errors import ConfigError, GroundingError
 from ..gazetteer import ZoneMention, get_gazetteer
 from ..ground import block_offset, locate_title
 from ..models import Block, Metric, MetricKind, NormalizedUnit, NormalizedValue
@@ -582,8 +582,13 @@ def _to_metric(d: _Draft, ctx: _Ctx, doc: Document, issue_date: date | None) -> 
 
 
 def extract_metrics(block: Block, doc: Document, *, issue_date: date | None = None) -> list[Metric]:
-    """Every statistic of ``block`` (body and title), grounded in ``doc``; body order, title first."""
+    """Every statistic of ``block`` (body and title), grounded in ``doc``; title first, then body
+    order. Raises ``GroundingError`` when ``block.text`` is not a slice of ``doc.text``."""
     base = block_offset(block, doc)
+    if doc.text[base : base + len(block.text)] != block.text:
+        raise GroundingError(
+            "the block text is not in the document, so no span can be grounded", source=block.id
+        )
     body = _ctx(block.text, base)
     title_ctx: _Ctx | None = None
     title_drafts: list[_Draft] = []
