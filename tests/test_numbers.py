@@ -53,6 +53,8 @@ def test_values_units_and_normalisation(text, value, unit, normalized, norm_unit
         ("建成十余个平台", 10, 10, NormalizedUnit.COUNT, Qualifier.OVER),
         ("共一百二十家", 120, 120, NormalizedUnit.COUNT, Qualifier.EXACT),
         ("中国证监会等八部门联合印发", 8, 8, NormalizedUnit.COUNT, Qualifier.EXACT),
+        ("组织百余家企业", 100, 100, NormalizedUnit.COUNT, Qualifier.OVER),
+        ("千余人参加", 1000, 1000, NormalizedUnit.COUNT, Qualifier.OVER),
     ],
 )
 def test_chinese_numerals(text, value, norm, norm_unit, qualifier) -> None:

@@ -173,6 +173,7 @@ _SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
 }
 # Characters that may never touch a statistic: 1.2.3 versions, 5G codes, 1+N names.
 _BAD_NEIGHBOURS = frozenset(".．+＋/@#_")
+_ROUND = {"百": 100.0, "千": 1000.0, "万": 10000.0}
 _CLASS_NOUNS = ("项目", "企业", "工业企业", "大项目", "级")
 _RANGE_DASH = frozenset("-－—–~～至到")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
@@ -480,7 +481,10 @@ def _parse_at(
     literal = m.group(0)
     s, e = m.start(), m.end()
     chinese = not literal[0].isdigit()
-    if chinese:
+    round_value: float | None = None
+    if chinese and literal in _ROUND and text[e : e + 1] in ("余", "多"):
+        round_value = _ROUND[literal]  # 百余家, 千余人: a round count with a qualifier
+    elif chinese:
         k = 0
         while k < len(literal) and literal[k] in "百千万亿":
             k += 1  # 万元三家 → 三
@@ -500,7 +504,7 @@ def _parse_at(
     before, before_offs = _window_before(text, s, 6)
     if _reject_context(text, s, e, before, chinese):
         return None
-    value = parse_number(literal)
+    value = round_value if round_value is not None else parse_number(literal)
     if value is None:
         return None
     percent_words = before.endswith("百分之")
