@@ -146,3 +146,27 @@ def test_corpus_meets_the_targets(corpus_files) -> None:
     assert total.kind_accuracy >= 0.95 and total.qualifier_accuracy >= 0.95, total.as_row()
     assert total.indicator_accuracy >= 0.85 and total.subject_accuracy >= 0.85, total.as_row()
     assert CORPUS.is_dir()
+
+
+def test_metrics_evaluator_for_the_eval_command() -> None:
+    from types import SimpleNamespace
+
+    from summarizer.evaluation.metrics import MetricsEvaluator
+    from summarizer.models import Block, BlockKind
+    from summarizer.normalize import Document
+
+    doc = Document(TEXT, TEXT, list(range(len(TEXT) + 1)))
+    block = Block(id="a", kind=BlockKind.ARTICLE, text=TEXT, span=(0, len(TEXT)),
+                  norm_span=(0, len(TEXT)))  # fmt: skip
+    index = Block(id="i", kind=BlockKind.INDEX, text=TEXT, span=(0, len(TEXT)),
+                  norm_span=(0, len(TEXT)))  # fmt: skip
+    case = SimpleNamespace(name="t.txt", original=TEXT, doc=doc, blocks=[block, index],
+                           gold=GOLD_ISSUE)  # fmt: skip
+    ev = MetricsEvaluator()
+    score = ev.score(case)
+    assert (score.required, score.true_positives, score.false_positives) == (3, 3, 0)
+    total = ev.total([score, score])
+    assert total.required == 6 and total.file == "TOTAL"
+    row = ev.row(total)
+    assert len(row) == len(ev.columns) and row[0] == "TOTAL"
+    assert ev.as_json(score)["recall"] == 1.0
