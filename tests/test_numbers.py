@@ -155,6 +155,7 @@ def test_a_decrease_is_negative_in_the_normalised_value() -> None:
         "建区30年来，成立30周年",
         "实现两位数增长",
         "2021—2025年规划",
+        "实施5年行动计划，打造15分钟生活圈",
     ],
 )
 def test_not_metrics(text: str) -> None:

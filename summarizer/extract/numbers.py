@@ -173,6 +173,8 @@ _SUFFIX_QUALIFIERS: dict[str, Qualifier] = {
 }
 # Characters that may never touch a statistic: 1.2.3 versions, 5G codes, 1+N names.
 _BAD_NEIGHBOURS = frozenset(".．+＋/@#_")
+_DURATIONS = frozenset(["年", "天", "小时", "分钟", "个月", "周"])
+_PROGRAMME_NOUNS = ("行动", "计划", "规划", "生活圈", "工程", "攻坚", "专项")
 _ROUND = {"百": 100.0, "千": 1000.0, "万": 10000.0}
 _CLASS_NOUNS = ("项目", "企业", "工业企业", "大项目", "级")
 _RANGE_DASH = frozenset("-－—–~～至到")
@@ -536,6 +538,10 @@ def _parse_at(
         start = before_offs[-3]
     if suffix_q is not None and qualifier is Qualifier.EXACT:
         qualifier = suffix_q
+    if unit_text in _DURATIONS:
+        after, _ = _window_after(text, end, 4)
+        if after.startswith(_PROGRAMME_NOUNS):
+            return None, next_pos  # 5年行动计划, 15分钟生活圈: a programme name, not a statistic
     if qualifier is not Qualifier.EXACT and unit.cls is _Cls.MONEY:
         after, _ = _window_after(text, end, 4)
         if after.startswith(_CLASS_NOUNS):
