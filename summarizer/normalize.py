@@ -29,9 +29,12 @@ from typing import overload
 __all__ = [
     "Document",
     "OffsetMap",
+    "ends_paragraph",
     "fold_chars",
     "is_cjk",
+    "is_person_name",
     "normalize",
+    "split_names",
 ]
 
 # --- character classes ------------------------------------------------------------------------
@@ -48,12 +51,6 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _HS_RUN = re.compile(f"[{_HS}]+")
 _CJK_CHAR = re.compile(f"[{_STRONG}]")
 
-# Deletable horizontal whitespace: next to CJK, at a line's edges, between a digit and %.
-_DEL_WS = re.compile(
-    rf"(?<=[{_STRONG}])[{_HS}]+|[{_HS}]+(?=[{_STRONG}])|^[{_HS}]+|[{_HS}]+$"
-    rf"|(?<=\d)[{_HS}]+(?=[%％])|[\r{_ZERO_WIDTH}]+",
-    re.M,
-)
 _NONBLANK_LINE = re.compile(r"[^\n]*[^\s\u200b\u200c\u200d\u2060\ufeff][^\n]*")
 
 # 1:1 folds: full-width digits, letters, ％ ＋ － ． → ASCII; a dash or tilde between digits → "-".
