@@ -266,3 +266,31 @@ def test_to_normalized_is_bisect_over_the_map(text: str, data: st.DataObject) ->
     assert doc.to_normalized(start, end) == (bisect_left(offsets, start), bisect_left(offsets, end))
     s, e = doc.to_normalized(start, end)
     assert all(start <= offsets[i] < end for i in range(s, e))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), min_size=1, max_size=40), st.data())
+def test_offset_maps_compose_like_lists(keep_first: list[bool], data: st.DataObject) -> None:
+    """Two deletion passes composed as runs equal the composition of the plain lists."""
+    from array import array
+
+    def as_map(keep: list[bool]) -> tuple[OffsetMap, list[int]]:
+        kept = [i for i, k in enumerate(keep) if k]
+        norm, orig = array("i"), array("i")
+        for pos, i in enumerate(kept):
+            if not (orig and orig[-1] + (pos - norm[-1]) == i):
+                norm.append(pos)
+                orig.append(i)
+        if not norm:
+            norm.append(0)
+            orig.append(0)
+        return OffsetMap(norm, orig, len(kept), len(keep)), [*kept, len(keep)]
+
+    first, first_list = as_map(keep_first)
+    keep_second = data.draw(
+        st.lists(st.booleans(), min_size=len(first_list) - 1, max_size=len(first_list) - 1)
+    )
+    second, second_list = as_map(keep_second)
+    composed = first.compose(second)
+    expected = [first_list[j] for j in second_list[:-1]] + [len(keep_first)]
+    assert list(composed) == expected
