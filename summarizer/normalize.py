@@ -544,13 +544,18 @@ class _Para:
         return self._fragment or any(v > 0 for v in self._balance.values())
 
 
+def _has_word(line: str) -> bool:
+    first = line.lstrip(_HS_CHARS)[:1]
+    return first.isalnum() or bool(_WORD.search(line))
+
+
 def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> bool:
     """Join line ``i`` (text ``last``, the end of paragraph ``para``) with line ``i + 1``?"""
     if lines.features(i, last) & _TERM:
         return False
     if lines.features(para.first_index) & _STRUCT or lines.features(i + 1, nxt) & (_STRUCT | _NEW):
         return False
-    if not _WORD.search(last) or not _WORD.search(nxt):
+    if not _has_word(last) or not _has_word(nxt):
         return False  # a separator rule ("————") is no piece of running text
     last_s = last.rstrip(_HS_CHARS)
     nxt_s = nxt.lstrip(_HS_CHARS)
