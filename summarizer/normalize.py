@@ -81,7 +81,7 @@ _MD_HEADING = re.compile(r"#{1,6}[ \t\u3000]*\S")
 _BYLINE_MARK = re.compile(r"[►▶▷▸●◆■□]")
 _CREDIT = re.compile(
     r"(?:图片来源|图片提供|供图|图/|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
-    r"|(?:记者|摄影)[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff·]{2,4})*[ \t\u3000]*摄$"
+    r"|(?:记者|摄影|社发|网发)[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff·]{2,4})*[ \t\u3000]*摄$"
 )
 _PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \t\u3000]*)+$")
 # A marker after the last sentence: continued on another page, the source, the end.

@@ -51,7 +51,10 @@ _BYLINE_ROLE = re.compile(
 )
 _CREDIT = re.compile(
     r"(?:图片来源|图片提供|供图|图/|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
-    r"|(?:记者|摄影)[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff·]{2,4})*[ \t\u3000]*摄$"
+    r"|(?:记者|摄影|社发|网发)[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff·]{2,4})*[ \t\u3000]*摄$"
+)
+_CREDIT_NAMES = re.compile(
+    r"(?:记者|摄影|社发|网发)[ \t\u3000\n]*(.+?)[ \t\u3000]*/?[ \t\u3000]*摄", re.S
 )
 _CREDIT_PREFIX = re.compile(r"(?:新华社|本报|中新社|人民网)?(?:特约)?(?:摄影)?记者")
 _LEAD = re.compile(
@@ -548,9 +551,7 @@ class _Segmenter:
 
     def _credit_names(self, start: int, end: int) -> str | None:
         original = self._original(start, end)
-        m = re.search(
-            r"(?:记者|摄影)[ \t\u3000\n]*(.+?)[ \t\u3000]*/?[ \t\u3000]*摄", original, re.S
-        )
+        m = _CREDIT_NAMES.search(original)
         if not m:
             return None
         names = [n for n in _NAME_SEP.split(m.group(1)) if n]

@@ -385,3 +385,12 @@ def test_trailing_author_names_become_the_byline(tail: str, byline: str) -> None
     text = f"园区项目建设提速\n\n本报讯 今年以来，园区新开工项目32个。{tail}\n"
     _, blocks = segment_text(text)
     assert [(b.byline, b.text) for b in blocks] == [(byline, "今年以来，园区新开工项目32个。")]
+
+
+def test_agency_photo_credit() -> None:
+    text = (
+        "6月16日，第三届数字经济大会在高新区开幕，展览面积达1.2万平方米。图为参观者在展区体验。\n\n"
+        "新华社发 张三 摄\n"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.kind, b.byline) for b in blocks] == [(A, "张三")]
