@@ -63,6 +63,7 @@ _DIGIT_DASH = re.compile(r"(?<=[0-9])[\u2010-\u2015\u2212\uff0d~\uff5e\u301c](?=
 # --- line features ----------------------------------------------------------------------------
 
 _TERMINAL = set("。！？!?…；;")
+_RUN_REACH = 40  # lines a column run may take to reach its sentence end
 _WORD = re.compile(r"\w")
 _CLOSERS = set("”’」』）)》】\"'")
 # Punctuation a headline does not contain: a line with one is a piece of running text.
@@ -444,8 +445,9 @@ class _Lines:
         return f
 
     def run_ends(self, j: int) -> bool:
-        """From line ``j`` on, a sentence ends (within 16 lines) before any structural line or
-        new paragraph. Memoised along the run, so a whole column costs one scan."""
+        """From line ``j`` on, a sentence ends (within _RUN_REACH lines) before any structural
+        line or new paragraph; a photo credit printed inside the column does not stop the run.
+        Memoised along the run, so a whole column costs one scan."""
         stop = self.stops[j]
         if stop < 0:
             visited = []
@@ -458,10 +460,10 @@ class _Lines:
                     break
                 visited.append(k)
                 f = self.features(k)
-                if f & _STRUCT:
+                if f & _STRUCT and not (k + 1 < n and self.is_credit(k)):
                     stop = 2 * k  # even: the run stops without a sentence end
                     break
-                if f & _TERM:
+                if f & _TERM and not f & _STRUCT:
                     stop = 2 * k + 1  # odd: the run reaches a sentence end
                     break
                 if k + 1 >= n:
@@ -473,7 +475,11 @@ class _Lines:
                 k += 1
             for v in visited:
                 self.stops[v] = stop
-        return bool(stop & 1) and (stop >> 1) - j < 16
+        return bool(stop & 1) and (stop >> 1) - j < _RUN_REACH
+
+    def is_credit(self, i: int) -> bool:
+        """A photo credit line (图片来源:…, …/摄): printed across running text, not part of it."""
+        return bool(_CREDIT.search(self.line(i).strip(_HS_CHARS)))
 
     def width(self, i: int) -> int:
         w = self.widths[i]
@@ -491,8 +497,10 @@ def _column_width(lines: _Lines, i: int) -> float:
 def _column_run_ends(lines: _Lines, j: int, width: float) -> bool:
     """From line ``j`` on, the column run reaches a sentence end before any structure or a
     line much wider than the column."""
-    for k in range(j, min(len(lines), j + 16)):
+    for k in range(j, min(len(lines), j + _RUN_REACH)):
         f = lines.features(k)
+        if f & _STRUCT and lines.is_credit(k):
+            continue
         if f & _STRUCT or (k > j and f & _NEW):
             return False
         if lines.width(k) > width * 1.5 + 2:
@@ -544,9 +552,10 @@ class _Para:
         return self._fragment or any(v > 0 for v in self._balance.values())
 
 
-def _has_word(line: str) -> bool:
-    first = line.lstrip(_HS_CHARS)[:1]
-    return first.isalnum() or bool(_WORD.search(line))
+def _is_rule(line: str) -> bool:
+    """A separator rule ("————", "＝＝＝"): decoration, never a piece of running text."""
+    s = line.strip(_HS_CHARS)
+    return len(s) >= 3 and not s[:1].isalnum() and not _WORD.search(s)
 
 
 def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> bool:
@@ -555,8 +564,8 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
         return False
     if lines.features(para.first_index) & _STRUCT or lines.features(i + 1, nxt) & (_STRUCT | _NEW):
         return False
-    if not _has_word(last) or not _has_word(nxt):
-        return False  # a separator rule ("————") is no piece of running text
+    if _is_rule(last) or _is_rule(nxt):
+        return False
     last_s = last.rstrip(_HS_CHARS)
     nxt_s = nxt.lstrip(_HS_CHARS)
     if nxt_s[:1] in _CONTINUATION_START:
@@ -572,8 +581,9 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
         or bool(_ENUM_START.match(para.first().lstrip(_HS_CHARS)))
     )
     if weak:
-        # running text goes on to a sentence end; a list of headlines (a TOC) does not
-        return lines.run_ends(i + 1)
+        # running text goes on to a sentence end, or goes on as running text; a list of
+        # headlines (a TOC) does neither
+        return lines.run_ends(i + 1) or (para.running_text() and bool(_FRAGMENT_PUNCT.search(nxt)))
     width = _column_width(lines, i)
     return width >= 4 and lines.width(i) >= 0.8 * width and _column_run_ends(lines, i + 1, width)
 
