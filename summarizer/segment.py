@@ -76,8 +76,9 @@ _TRAILING_SOURCE = re.compile(
 )
 _DATE_START = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|近期|日前|\d{4}年\d{1,2}月)")
 # How a news item (not a section of a feature) opens: a date, "recently", "the reporter learnt".
-_NEWS_OPENING = re.compile(r"(?:\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,，]|记者[近日从]{1,3})")
+_NEWS_OPENING = re.compile(r"(?:\d{1,2}月\d{1,2}日[,，]|近日|日前|近期[,，]|记者[近日从]{1,3})")
 _NEWS_HEADLINE_MIN = 12  # feature sub-headings are shorter than news headlines
+_LONG_HEADLINE = 18  # a headline this long is an article's, never a sub-heading
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _COMMA = re.compile(r"[，,；;]")
 _INNER_STOP = re.compile(r"[。！？!?；;]")
@@ -276,7 +277,10 @@ class _Segmenter:
         assert line is not None
         if line.toc or line.listed:
             return True
-        if line.kind is _Kind.HEADING and cur.md_level is not None and line.level <= cur.md_level:
+        if line.kind is _Kind.HEADING and (
+            (cur.md_level is not None and line.level <= cur.md_level)
+            or (cur.title is None and not cur.candidates)  # no sub-headings in a titleless item
+        ):
             return True
         heads = 0
         j = i
@@ -294,13 +298,11 @@ class _Segmenter:
             if nxt in (_Kind.INDEX, _Kind.URL, _Kind.TAG, _Kind.TOC):
                 return True
             following = self._line(j)
-            if (
-                nxt is _Kind.BODY
-                and following is not None
-                and len(line.text) >= _NEWS_HEADLINE_MIN
-                and _NEWS_OPENING.match(following.text)
-            ):
-                return True  # a full headline over a paragraph that opens like news
+            if nxt is _Kind.BODY and following is not None and heads == 1:
+                if len(line.text) >= _LONG_HEADLINE:
+                    return True  # sub-headings of features are short
+                if len(line.text) >= _NEWS_HEADLINE_MIN and _NEWS_OPENING.match(following.text):
+                    return True  # a full headline over a paragraph that opens like news
         else:
             return True
         return heads >= 2
@@ -620,16 +622,18 @@ class _Segmenter:
         return end
 
     def _resolve_candidates(self, drafts: list[_Draft]) -> None:
-        """Kicker + title (both about the body: the longer, not a "——" subtitle, is the title)
-        or a headline list (some is about another article: all go to the pool)."""
+        """Kicker + title (both about the body: the last line that is not a "——" subtitle is
+        the title) or a headline list (some is about another article: all go to the pool)."""
         for d in drafts:
             if not d.candidates:
                 continue
             body = _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
             shares = [_share(c, body) for c in d.candidates]
             if min(shares) >= _KICKER_SHARE or max(shares) == 0.0:
+                # the kicker (引题) is printed above the main title, a subtitle below it with
+                # a dash: the last line without a dash is the title
                 mains = [c for c in d.candidates if not c.startswith(("—", "-"))]
-                d.title = max(mains or d.candidates, key=len)
+                d.title = (mains or list(d.candidates))[-1]
             else:
                 self.pool.extend((d.start, c) for c in d.candidates)
             d.candidates = ()
