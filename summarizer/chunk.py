@@ -30,18 +30,19 @@ class Chunk:
     tokens: int
 
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_CJK = re.compile(r"[\u2e80-\u2fff\u3001-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _OPEN = "“‘「『《（("
 _CLOSE = "”’」』》）)"
 _TERMINAL = "。！？!?；;…"
 _CANDIDATES = re.compile(r"[。！？!?；;…“”‘’「」『』《》（）()\n]")
+_SPACE = re.compile(r"\s")
 _COMMAS = re.compile(r"[，、：]|[,:](?!\d)")  # not the comma of "1,234" or the colon of "10:30"
 
 
 def estimate_tokens(text: str) -> int:
     """CJK-aware estimate: ≈1 token per CJK character, ≈1 per 4 other non-space characters."""
     cjk = len(_CJK.findall(text))
-    other = len(text) - cjk - sum(1 for ch in text if ch.isspace())
+    other = len(text) - cjk - len(_SPACE.findall(text))
     return cjk + math.ceil(max(other, 0) / 4)
 
 
