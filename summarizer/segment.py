@@ -374,7 +374,15 @@ class _Segmenter:
         cur = self.cur
         if self.header:
             self._close()
-            self._open(line, self.header)
+            header = self.header
+            if header[0].kind is _Kind.TOC and len(header) > 2:
+                # 本期导读 and its entries, then this article's headline: a TOC block first
+                first, last = header[0], header[-2]
+                toc = _Draft(BlockKind.INDEX, first.start, last.end, first.content_start, last.end)
+                toc.title = "本期导读"
+                self.blocks.append(toc)
+                header = header[-1:]
+            self._open(line, header)
             self.header = []
         elif (
             line.kind is _Kind.LEAD

@@ -432,3 +432,16 @@ def test_corpus_in_other_layouts_still_segments(corpus_files: list[Path], layout
     total = total_score(scores)
     assert (total.recall, total.merges, total.splits) == (1.0, 0, 0), total.missing
     assert total.title_accuracy == 1.0, total.wrong_titles
+
+
+def test_table_of_contents_without_page_numbers_before_an_article() -> None:
+    text = (
+        "本期导读\n\n城市更新进入快车道\n\n乡村振兴的江湾样本\n\n"
+        "高新区上半年经济运行良好\n\n本报讯 今年上半年，高新区地区生产总值增长6.5%。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title, squash(b.text)) for b in blocks] == [
+        (IDX, "本期导读", "本期导读城市更新进入快车道乡村振兴的江湾样本"),
+        (A, "高新区上半年经济运行良好", "今年上半年，高新区地区生产总值增长6.5%。"),
+    ]
