@@ -261,7 +261,20 @@ class _Segmenter:
             self._release(i)
         self._flush_header()
         self._close()
+        self._unpunctuated_fallback()
         return self._finish()
+
+    def _unpunctuated_fallback(self) -> None:
+        """A text without sentence punctuation reads as headlines only; rather than an issue
+        with no article at all, its longest run of such lines is one untitled article."""
+        if any(d.kind is BlockKind.ARTICLE for d in self.blocks):
+            return
+        others = [d for d in self.blocks if d.kind is BlockKind.OTHER and d.title is None]
+        if not others:
+            return
+        best = max(others, key=lambda d: d.body_end - d.body_start)
+        if len(_squash(self.doc.text[best.body_start : best.body_end])) >= 80:
+            best.kind = BlockKind.ARTICLE
 
     def _close(self) -> None:
         if self.cur is not None:

@@ -445,3 +445,11 @@ def test_table_of_contents_without_page_numbers_before_an_article() -> None:
         (IDX, "本期导读", "本期导读城市更新进入快车道乡村振兴的江湾样本"),
         (A, "高新区上半年经济运行良好", "今年上半年，高新区地区生产总值增长6.5%。"),
     ]
+
+
+def test_text_without_punctuation_still_gives_an_article() -> None:
+    lines = [f"园区第{i}季度经济运行总体平稳主要指标好于预期" for i in range(1, 7)]
+    doc, blocks = segment_text("\n\n".join(lines))
+    _check_invariants(doc, blocks)
+    assert [b.kind for b in blocks] == [A]
+    assert squash(blocks[0].text) == "".join(lines)
