@@ -161,3 +161,15 @@ def test_eval_missing_directories(monkeypatch, capsys, tmp_path: Path) -> None:
     code, _, err = run(monkeypatch, capsys, "eval", "--gold", str(tmp_path / "g"), str(tmp_path))
     assert code == 2 and "gold directory does not exist" in err
     assert "Traceback" not in err
+
+
+def test_an_internal_error_is_one_line_and_partial(monkeypatch, capsys, issue: Path) -> None:
+    from summarizer.cli import text as text_cli
+
+    def broken(text: str) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(text_cli, "segment_text", broken)
+    code, out, err = run(monkeypatch, capsys, "segment", str(issue), "-f", "json")
+    assert code == 1 and out == ""
+    assert err == f"summarizer: error: {issue}: internal error: RuntimeError: boom\n"

@@ -81,6 +81,10 @@ def _segment_all(issues: Sequence[str]) -> tuple[list[_Segmented], int, int]:
             _err(f"error: {e}")
             failed += 1
             continue
+        except Exception as e:  # a bug must not become a traceback for the user
+            _err(f"error: {source}: internal error: {type(e).__name__}: {e}")
+            failed += 1
+            continue
         out.append(_Segmented(issue, doc, blocks))
     return out, failed, bad
 
