@@ -116,3 +116,14 @@ def test_real_console_script_gives_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr == f"summarizer: error: {png}: the input is binary, not text\n"
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-16"])
+def test_big_files_decode_across_chunk_boundaries(tmp_path: Path, encoding: str) -> None:
+    """Decoding goes in 1 MB steps: a character split between two steps must survive."""
+    from summarizer.read import read_issue
+
+    text = "高新区营业收入增长12.3%。a" * 90_000  # > 1 MB in each encoding, odd byte lengths
+    path = _bad(tmp_path, f"big-{encoding}.txt", text.encode(encoding))
+    assert path.stat().st_size > 1 << 20
+    assert read_issue(path).text == text
