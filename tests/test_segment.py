@@ -453,3 +453,9 @@ def test_text_without_punctuation_still_gives_an_article() -> None:
     _check_invariants(doc, blocks)
     assert [b.kind for b in blocks] == [A]
     assert squash(blocks[0].text) == "".join(lines)
+
+
+@pytest.mark.parametrize("line", ["文/图 张三", "文 / 图 张三", "□ 本报记者 张三", "► 张三"])
+def test_byline_forms(line: str) -> None:
+    _, blocks = segment_text(f"园区经济运行稳中向好\n\n{line}\n\n今年以来，园区经济运行总体平稳。")
+    assert [(b.title, b.byline) for b in blocks] == [("园区经济运行稳中向好", "张三")]
