@@ -283,3 +283,22 @@ def test_block_not_in_document_is_a_typed_error() -> None:
     block = Block(id="x", kind=BlockKind.ARTICLE, text="营业收入5亿元", span=(0, 4))
     with pytest.raises(GroundingError):
         extract_metrics(block, doc)
+
+
+def test_each_value_goes_to_its_name() -> None:
+    block, doc = make(
+        "杭州高新区企业回升，大立、博日、红相三家企业分别增长370.4%、298.3%、1396.4%。"
+    )
+    metrics = extract_metrics(block, doc)
+    assert [(m.value, m.subject) for m in metrics[1:]] == [
+        (370.4, "大立"),
+        (298.3, "博日"),
+        (1396.4, "红相"),
+    ]
+    assert metrics[0].value == 3 and metrics[0].subject == "杭州高新区"
+    block, doc = make("1-5月，孝感高新区进出口、出口分别增长5%、6%。")
+    metrics = extract_metrics(block, doc)
+    assert [(m.subject, m.indicator) for m in metrics] == [
+        ("孝感高新区", "进出口增长"),
+        ("孝感高新区", "出口增长"),
+    ]

@@ -522,6 +522,44 @@ def _drafts(
 _CHANGE_TAIL = re.compile(r"(?:同比|环比|累计)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升)$")
 
 
+_EACH = "分别"
+_LIST_LEAD = re.compile(r"^(?:例如|比如|包括|其中|如|像|以)")
+
+
+def _distribute(ctx: _Ctx, drafts: list[_Draft]) -> None:
+    """``A、B、C三家企业分别增长x%、y%、z%``: the i-th value belongs to the i-th name.
+
+    Names that are counted (三家企业) or named entities become subjects; other names
+    (进出口、出口分别增长5%、6%) become indicators, joined with the verb after 分别.
+    """
+    text = ctx.text
+    for m in re.finditer(_EACH, text):
+        f = m.start()
+        clause_start = _unit_start(ctx.clause_breaks, f)
+        clause_end_i = bisect.bisect_right(ctx.clause_breaks, m.end())
+        clause_end = (
+            ctx.clause_breaks[clause_end_i] if clause_end_i < len(ctx.clause_breaks) else len(text)
+        )
+        group = [d for d in drafts if m.end() <= d.p.start < clause_end]
+        if len(group) < 2:
+            continue
+        names = _LIST_LEAD.sub("", _squash(text[clause_start:f])).split("、")
+        counted = False
+        last_numbers = find_numbers(names[-1]) if names else []
+        if last_numbers and last_numbers[0].normalized_unit is NormalizedUnit.COUNT:
+            names[-1] = names[-1][: last_numbers[0].start]
+            counted = True
+        if len(names) != len(group) or not all(2 <= len(n) <= 12 for n in names):
+            continue
+        entity_names = {e.name for e in ctx.entities}
+        verb = _squash(text[m.end() : group[0].p.start])
+        for name, d in zip(names, group, strict=True):
+            if counted or name in entity_names:
+                d.subject = name
+            else:
+                d.indicator = name + verb
+
+
 def _value_in(value: float, sorted_values: list[float]) -> bool:
     """Is ``value`` within 0.5 % of one of ``sorted_values``? (the headline restating the body)"""
     i = bisect.bisect_left(sorted_values, value * 0.995)
@@ -603,6 +641,7 @@ def extract_metrics(block: Block, doc: Document, *, issue_date: date | None = No
             title_period = title_ctx.periods[0] if title_ctx.periods else None
     first_subject = next((e.name for e in body.entities if not e.generic), None)
     body_drafts = _drafts(body, title_subject, title_period)
+    _distribute(body, body_drafts)
     kept_body = _dedupe(body_drafts)
     if title_ctx is not None:
         body_values = sorted(abs(b.p.normalized_value) for b in kept_body)
