@@ -552,6 +552,12 @@ def _distribute(ctx: _Ctx, drafts: list[_Draft]) -> None:
         if len(names) != len(group) or not all(2 <= len(n) <= 12 for n in names):
             continue
         entity_names = {e.name for e in ctx.entities}
+        for e in ctx.entities:  # 孝感高新区进出口、出口: the subject is not the first name
+            if clause_start <= e.start < f and names[0].startswith(e.name) and names[0] != e.name:
+                names[0] = names[0][len(e.name) :]
+                break
+        if not all(2 <= len(n) <= 12 for n in names):
+            continue
         verb = _squash(text[m.end() : group[0].p.start])
         for name, d in zip(names, group, strict=True):
             if counted or name in entity_names:
