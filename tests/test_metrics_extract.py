@@ -302,3 +302,8 @@ def test_each_value_goes_to_its_name() -> None:
         ("孝感高新区", "进出口增长"),
         ("孝感高新区", "出口增长"),
     ]
+
+
+def test_examples_of_a_list_are_not_the_subject() -> None:
+    block, doc = make("宝鸡高新区集中签约航空钛合金产业园等项目26个，总金额93.8亿元。")
+    assert [m.subject for m in extract_metrics(block, doc)] == ["宝鸡高新区", "宝鸡高新区"]

@@ -52,7 +52,7 @@ class _Entity:
     name: str  # whitespace removed
     kind: SubjectKind
     generic: bool  # 园区, 该公司: a reference to the last named one
-    governed: bool = False  # after 向/对/与…: an object, not the subject of the clause
+    governed: bool = False  # an object (向X…) or an example (X等…), not the subject
 
 
 _ZONE_SUFFIX = re.compile(
@@ -256,7 +256,8 @@ def _find_entities(text: str) -> list[_Entity]:
         if s < last_end:
             continue
         last_end = e
-        governed = sq[s - 1 : s] in _PREPOSITIONS
+        # after 向/对/较…: an object; before 等: an example of a list (A、B等项目), not the subject
+        governed = sq[s - 1 : s] in _PREPOSITIONS or sq[e : e + 1] == "等"
         out.append(_Entity(offs[s], offs[e - 1] + 1, sq[s:e], kind, generic, governed))
     return out
 
