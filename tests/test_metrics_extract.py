@@ -307,3 +307,13 @@ def test_each_value_goes_to_its_name() -> None:
 def test_examples_of_a_list_are_not_the_subject() -> None:
     block, doc = make("宝鸡高新区集中签约航空钛合金产业园等项目26个，总金额93.8亿元。")
     assert [m.subject for m in extract_metrics(block, doc)] == ["宝鸡高新区", "宝鸡高新区"]
+
+
+def test_indicators_of_chained_numbers() -> None:
+    block, doc = make("大庆高新区举办竞赛，参赛的8支队伍96名选手同台比拼。")
+    assert [m.indicator for m in extract_metrics(block, doc)] == ["参赛队伍", "参赛选手"]
+    block, doc = make("包头稀土高新区依托22.6平方公里的黄河国家湿地公园。")
+    [m] = extract_metrics(block, doc)
+    assert m.indicator == "黄河国家湿地公园面积"
+    block, doc = make("宝鸡高新区实施总投资54.5亿元的生态建设项目3个。")
+    assert [m.indicator for m in extract_metrics(block, doc)] == ["实施总投资", "生态建设项目"]

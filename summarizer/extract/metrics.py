@@ -90,7 +90,10 @@ _TRAIL_FILLER = re.compile(
 _CHANGE_ONLY = re.compile(
     r"^(?:同比|环比|累计|较上年|比上年|较|比)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升|回落|下滑|增加|降低|高出)?$"
 )
-_POST_NOUN_END = re.compile(r"[，,；;。！？!?：:、的（(“”\"]|\d|是|为|将|在")
+_POST_NOUN_END = re.compile(
+    r"[，,；;。！？!?：:、的（(“”\"]|\d|是|为|将|在|同台|参加|参与|实现|完成|获得|进行|开展|成功|正在|已经|已|"
+    r"均|都|共同|分别|通过|落户|入驻|签约|上市|比拼|竞争|带动|助力"
+)
 _POST_PHRASE_END = re.compile(r"[，,；;。！？!?：:（(]|\d")
 _AMOUNT_CONT_VERBS = ("有", "数量", "规模", "总","出资", "实现", "完成", "投资", "引进", "签约", "办理", "兑现", "累计", "达到", "获得", "申报", "发放", "提供", "占", "达")  # fmt: skip
 
@@ -470,6 +473,10 @@ def _drafts(
         )
         region_start = max(clause_start, subj_end, prev_end if prev_end >= clause_start else -1)
         region = _remove_periods(text[region_start : p.start]) if region_start < p.start else ""
+        if prev_end >= clause_start and region.lstrip().startswith("的"):
+            # 投资20亿元的电极箔项目、投资10.3亿元: the 的-phrase belongs to the previous number
+            cut = max(region.rfind("、"), region.rfind("，"), region.rfind(","))
+            region = region[cut + 1 :] if cut >= 0 else region
         raw_region = _squash(region)
         indicator = _clean_indicator(region)
         post = _post_noun(text, p.end) if p.normalized_unit is NormalizedUnit.COUNT else ""
@@ -485,6 +492,17 @@ def _drafts(
             # 惠同新材等7家企业成功申报…: the examples are not what is counted
             indicator = _post_noun(text, p.end, phrase=True) or indicator
             post = ""
+        elif "等" in raw_region and p.normalized_unit is NormalizedUnit.COUNT:
+            indicator = _clean_indicator(raw_region.rsplit("等", 1)[1])  # A、B等项目26个 → 项目
+        elif (
+            prev is not None
+            and prev.post
+            and raw_region == prev.post
+            and p.normalized_unit is NormalizedUnit.COUNT
+        ):
+            # 8支队伍96名选手: 队伍 is what 8 counts; 96 counts 选手 of the same event
+            base = (prev.indicator or "")[: -len(prev.post)] if prev.indicator else ""
+            indicator = base
         elif (
             indicator
             and _CHANGE_ONLY.match(indicator)
@@ -502,6 +520,9 @@ def _drafts(
             indicator = indicator + _post_noun(text, p.end)  # 99%的排放废物, 1600亩商住用地
         if not indicator and prev is not None and prev.p.start >= clause_start:
             indicator = prev.indicator or ""  # 生产线从4条增至10条
+        if p.normalized_unit is NormalizedUnit.AREA_M2 and not _AREA_WORDS.search(indicator):
+            owner = _post_noun(text, p.end) if text[p.end : p.end + 1] == "的" else ""
+            indicator = (owner or indicator) + "面积"  # 22.6平方公里的湿地公园 → 湿地公园面积
         if (
             kind is MetricKind.LEVEL
             and prev is not None
@@ -520,6 +541,7 @@ def _drafts(
     return drafts
 
 
+_AREA_WORDS = re.compile(r"面积|用地|土地|厂房|建筑|场地|占地|空间|载体|亩|平方")
 _CHANGE_TAIL = re.compile(r"(?:同比|环比|累计)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升)$")
 
 
