@@ -317,3 +317,9 @@ def test_indicators_of_chained_numbers() -> None:
     assert m.indicator == "黄河国家湿地公园面积"
     block, doc = make("宝鸡高新区实施总投资54.5亿元的生态建设项目3个。")
     assert [m.indicator for m in extract_metrics(block, doc)] == ["实施总投资", "生态建设项目"]
+
+
+def test_offices_quoted_as_sources_are_not_subjects() -> None:
+    text = "孝感高新区加快发展。记者从高新区经济发展局获悉，生物医药产业实现营业收入64.3亿元。"
+    block, doc = make(text)
+    assert [m.subject for m in extract_metrics(block, doc)] == ["孝感高新区"]

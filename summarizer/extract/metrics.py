@@ -64,7 +64,9 @@ _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限�
 _ORG_SUFFIX = re.compile(
     r"(?:管理委员会|管委会|(?<=[\u4e00-\u9fff]{2})(?<![格布结大全开终当时破变新棋危僵残赌饭困骗])局)"
 )
-_PREPOSITIONS = frozenset("向对与给把和跟同为替于较比占居据")
+_PREPOSITIONS = frozenset("向对与给把和跟同为替于较比占居据从")
+# An office followed by these is the source of a statement, not what the numbers are about.
+_SOURCE_AFTER = ("相关负责人", "负责人", "表示", "介绍", "透露", "获悉", "发布", "数据显示", "统计")
 _POST_SUBJECT = re.compile(
     r"^的([\u4e00-\u9fff“”]{2,24}?(?:项目|产业园|园区|公园|基地|工程|平台|中心|产业集群))"
 )
@@ -260,7 +262,11 @@ def _find_entities(text: str) -> list[_Entity]:
             continue
         last_end = e
         # after 向/对/较…: an object; before 等: an example of a list (A、B等项目), not the subject
-        governed = sq[s - 1 : s] in _PREPOSITIONS or sq[e : e + 1] == "等"
+        governed = (
+            sq[s - 1 : s] in _PREPOSITIONS
+            or sq[e : e + 1] == "等"
+            or (kind is SubjectKind.ORGANIZATION and sq.startswith(_SOURCE_AFTER, e))
+        )
         out.append(_Entity(offs[s], offs[e - 1] + 1, sq[s:e], kind, generic, governed))
     return out
 
