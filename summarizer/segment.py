@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 from .models import Block, BlockKind
-from .normalize import Document, ends_paragraph, normalize, split_names
+from .normalize import Document, ends_paragraph, fold_chars, normalize, split_names
 
 __all__ = ["segment", "segment_text"]
 
@@ -91,6 +91,9 @@ _HEADLINE_MAX = 40
 _POOL_REACH = 12  # untitled articles a front-page headline list can serve
 _POOL_SHARE = 0.3  # share of a list headline's bigrams an article must hold to get it
 _KICKER_SHARE = 0.25  # every headline above an article shares this much with it: no list
+_GLUED_MIN = 8  # chars: the shortest headline looked for inside a glued list line
+_GLUED_SHARE = 0.6  # share of a part's character pairs its own article must hold
+_GLUED_CROSS = 0.3  # ... and the other part's article at most
 _CAPTION_ARTICLE_MIN = 40  # squashed chars: a photo text this long tells a news item of its own
 
 
@@ -137,6 +140,7 @@ class _Draft:  # slots and few fields: a huge issue has one per block
     closed: bool = False  # its trailing author names were printed
     after_credit: bool = False  # a standalone credit followed its last paragraph
     ends_sentence: bool = True  # its last paragraph ends with a full stop
+    last_start: int = 0  # normalised start of its last paragraph
     candidates: tuple[str, ...] = ()  # headlines above it: a kicker and its title, or a list
 
 
@@ -232,11 +236,14 @@ class _Segmenter:
             return _Line(_Kind.BYLINE, start, end, s, cstart)
         toc = _TOC_MARKER.search(s) if ("导读" in s or "要目" in s or "看点" in s) else None
         if toc:
-            rest = (s[: toc.start()] + s[toc.end() :]).strip(_HS)
-            if not rest:
+            before, after = s[: toc.start()].strip(_HS), s[toc.end() :].strip(_HS)
+            if not before and not after:
                 return _Line(_Kind.TOC, start, end, s, cstart)
-            rest, doubled = _dedupe(rest)
-            return _Line(_Kind.HEAD, start, end, rest, cstart, toc=True, listed=True)
+            # the headlines printed with the marker: keep where they start when they are one
+            # piece of the line, so their printed form can be read back
+            rest = _dedupe(before + after)[0]
+            where = cstart if before else cstart + s.index(after, toc.end())
+            return _Line(_Kind.HEAD, start, end, rest, where, toc=True, listed=True)
         if _lead_end(s) > 0:
             return _Line(_Kind.LEAD, start, end, s, cstart)
         if len(s) <= _HEADLINE_MAX and not ends_paragraph(s) and not s.endswith(("：", ":")):
@@ -369,6 +376,10 @@ class _Segmenter:
             cur.kind = BlockKind.ARTICLE if self._tells_news(cur) else BlockKind.CAPTION
             self._close()
             return i + 1
+        if desc is None and not self.header and cur is not None and self._caption_tail(cur):
+            # the article's last paragraph is a one-phrase caption printed above the credit
+            desc = _Line(_Kind.BODY, cur.last_start, cur.end, "", cur.last_start)
+            cur.end = cur.body_end = cur.last_start - 1
         first = desc or start_line
         caption = _Draft(
             BlockKind.CAPTION,
@@ -439,6 +450,17 @@ class _Segmenter:
         else:
             self._flush_header()
         kind = BlockKind.INDEX if line.kind is _Kind.INDEX else BlockKind.OTHER
+        prev = self.blocks[-1] if self.blocks else None
+        if (
+            kind is BlockKind.INDEX
+            and prev is not None
+            and prev.kind is BlockKind.INDEX
+            and not self.doc.text[prev.end : first.start].strip()
+        ):
+            # a table of contents goes on: entries without page numbers, then the numbers
+            prev.end = prev.body_end = last.end
+            self.hard_closed = True
+            return j + 1
         title = "本期导读" if first.kind in (_Kind.HEAD, _Kind.TOC) and self.toc_seen else None
         self.blocks.append(
             _Draft(kind, first.start, last.end, first.content_start, last.end, title=title)
@@ -463,6 +485,7 @@ class _Segmenter:
             draft.byline = draft.byline or names
             draft.body_start = line.content_start + cut
         draft.ends_sentence = ends_paragraph(line.text)
+        draft.last_start = line.start
         self._check_trailing(draft, line)
         self.cur = draft
 
@@ -472,6 +495,7 @@ class _Segmenter:
         cur.body_end = line.end
         cur.end = line.end
         cur.ends_sentence = ends_paragraph(line.text)
+        cur.last_start = line.start
         cur.after_credit = False
         self._check_trailing(cur, line)
 
@@ -505,20 +529,38 @@ class _Segmenter:
         if not heads:
             return
         if any(h.toc or h.listed for h in heads):
-            self.pool.extend((h.start, h.text) for h in heads if h.text)
+            self.pool.extend((h.start, self._printed(h)) for h in heads if h.text)
             return
         md = [h for h in heads if h.kind is _Kind.HEADING]
         if md:
             best = min(md, key=lambda h: h.level)
-            draft.title, draft.md_level = best.text, best.level
+            draft.title, draft.md_level = self._printed(best), best.level
             return
         if len(heads) == 1:
-            draft.title = heads[0].text
+            draft.title = self._printed(heads[0])
             return
         # several plain headlines: a kicker (or section label, or "——" subtitle) and a title,
         # or entries of a headline list; decided in _finish, once the body is known, by the
         # characters they share with it
-        draft.candidates = tuple(h.text for h in heads if h.text)
+        draft.candidates = tuple(self._printed(h) for h in heads if h.text)
+
+    def _printed(self, line: _Line) -> str:
+        """A headline as the page prints it ("1—5月", "１２％"): the normalised text with the
+        characters the normaliser folded read back from the original (spaces stay removed)."""
+        text, start = line.text, line.content_start
+        doc = self.doc
+        if not text or doc.text[start : start + len(text)] != text:
+            return text
+        o_start, o_end = doc.to_original(start, start + len(text))
+        original = doc.original[o_start:o_end]
+        if original == text or _squash(original) == _squash(text):
+            return text  # nothing folded: the common case
+        out = []
+        for k, ch in enumerate(text):
+            o = doc.to_original(start + k, start + k + 1)[0]
+            printed = doc.original[o]
+            out.append(ch if printed == ch or printed.isspace() else printed)
+        return "".join(out)
 
     def _flush_header(self) -> None:
         """Headlines that never got a body: a TOC-like list (other matter)."""
@@ -542,6 +584,18 @@ class _Segmenter:
             and not cur.closed
             and not cur.photo
         )
+
+    def _caption_tail(self, cur: _Draft) -> bool:
+        """Is the last paragraph of ``cur`` a photo caption ("…发布会现场。") rather than its
+        end? One short phrase (no comma) after a paragraph that ended its sentence."""
+        text = self.doc.text
+        start, end = cur.last_start, cur.body_end
+        if start <= cur.body_start or not cur.ends_sentence:
+            return False
+        para = _squash(text[start:end])
+        if len(para) > _CAPTION_ARTICLE_MIN or _COMMA.search(para) or _INNER_STOP.search(para[:-1]):
+            return False
+        return ends_paragraph(text[max(cur.body_start, start - 24) : start - 1])
 
     def _tells_news(self, cur: _Draft) -> bool:
         body = _squash(self.doc.text[cur.body_start : cur.body_end])
@@ -650,7 +704,7 @@ class _Segmenter:
             if not d.candidates:
                 continue
             body = _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
-            shares = [_share(c, body) for c in d.candidates]
+            shares = [_share(fold_chars(c), body) for c in d.candidates]
             if min(shares) >= _KICKER_SHARE or max(shares) == 0.0:
                 # the kicker (引题) is printed above the main title, a subtitle below it with
                 # a dash: the last line without a dash is the title
@@ -692,9 +746,11 @@ class _Segmenter:
             _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
             for d in untitled
         ]
+        if len(bodies) >= 2:
+            headlines = [part for h in headlines for part in _split_glued(h, bodies)]
         scored: list[tuple[int, float, int, int]] = []
         for hi, headline in enumerate(headlines):
-            grams = _bigrams(headline)
+            grams = _bigrams(fold_chars(headline))
             if not grams:
                 continue
             for di, body in enumerate(bodies):
@@ -711,6 +767,48 @@ class _Segmenter:
             untitled[di].title = headlines[hi]
             used_h.add(hi)
             used_d.add(di)
+
+
+def _split_glued(headline: str, bodies: list[set[str]], depth: int = 0) -> list[str]:
+    """Headlines of a front-page list printed on one line with no gap ("…增至8000亿元宁波…"):
+    split where each part is about a different article and not about the other one.
+
+    ``hits[d][i]`` tells whether the character pair at ``i`` occurs in body ``d``; prefix sums
+    make every split point cost one subtraction per article.
+    """
+    folded = fold_chars(_squash(headline))
+    n = len(folded)
+    if n < 2 * _GLUED_MIN or depth > 2 or len(folded) != len(headline):
+        return [headline]
+    prefix: list[list[int]] = []
+    for body in bodies:
+        acc = [0]
+        for i in range(n - 1):
+            acc.append(acc[-1] + (folded[i : i + 2] in body))
+        prefix.append(acc)
+    whole = max(p[-1] for p in prefix)
+    best: tuple[int, int] | None = None  # (shared pairs, split point)
+    for k in range(_GLUED_MIN, n - _GLUED_MIN + 1):
+        left_pairs, right_pairs = k - 1, n - k - 1  # pairs inside each part
+        left = [p[k - 1] for p in prefix]
+        right = [p[-1] - p[k] for p in prefix]
+        da = max(range(len(bodies)), key=left.__getitem__)
+        db = max(range(len(bodies)), key=right.__getitem__)
+        if (
+            da == db
+            or left[da] < _GLUED_SHARE * left_pairs
+            or right[db] < _GLUED_SHARE * right_pairs
+            or right[da] > _GLUED_CROSS * right_pairs
+            or left[db] > _GLUED_CROSS * left_pairs
+        ):
+            continue
+        score = left[da] + right[db]
+        if best is None or score > best[0]:
+            best = (score, k)
+    if best is None or best[0] < whole + 2:
+        return [headline]
+    k = best[1]
+    return [headline[:k], *_split_glued(headline[k:], bodies, depth + 1)]
 
 
 def _is_photo_news(paragraph: str) -> bool:
