@@ -94,6 +94,13 @@ _KICKER_SHARE = 0.25  # every headline above an article shares this much with it
 _GLUED_MIN = 8  # chars: the shortest headline looked for inside a glued list line
 _GLUED_SHARE = 0.6  # share of a part's character pairs its own article must hold
 _GLUED_CROSS = 0.3  # ... and the other part's article at most
+_TOPIC_MIN_PAIRS = 4  # a headline needs this many character pairs to be compared
+_TOPIC_REACH = 80  # chars of the paragraph under a headline that repeat its words
+_TOPIC_NEAR = 0.65  # share of the headline's pairs the paragraph under it must repeat
+_TOPIC_FAR = 0.34  # ... relative to which the article so far must repeat at most this much
+_PAIR_NOISE = re.compile(r"[\s\d“”‘’\"'（）()《》、，,：:%.]")
+_WRAP_MIN = 8  # a headline line shorter than this is a kicker or label, not a wrapped half
+_PHRASE_END = frozenset("：:！!？?”」』）)—-…")
 _CAPTION_ARTICLE_MIN = 40  # squashed chars: a photo text this long tells a news item of its own
 
 
@@ -324,9 +331,29 @@ class _Segmenter:
                     return True  # sub-headings of features are short
                 if len(line.text) >= _NEWS_HEADLINE_MIN and _NEWS_OPENING.match(following.text):
                     return True  # a full headline over a paragraph that opens like news
+                if self._changes_topic(line.text, following.text):
+                    return True
         else:
             return True
         return heads >= 2
+
+    def _changes_topic(self, headline: str, following: str) -> bool:
+        """A short headline with no lead under it: a new article when the paragraph under it
+        is about it and the article so far is not (a sub-heading belongs to its article's
+        subject). Character pairs are looked up as substrings: no sets, cheap on huge issues."""
+        cur = self.cur
+        assert cur is not None
+        pairs = {headline[k : k + 2] for k in range(len(headline) - 1)}
+        pairs = {p for p in pairs if not _PAIR_NOISE.search(p)}
+        if len(pairs) < _TOPIC_MIN_PAIRS:
+            return False
+        below = following[:_TOPIC_REACH]
+        near = sum(p in below for p in pairs) / len(pairs)
+        if near < _TOPIC_NEAR:
+            return False
+        text = self.doc.text
+        so_far = (cur.title or "") + text[cur.body_start : min(cur.body_end, cur.body_start + 600)]
+        return sum(p in so_far for p in pairs) / len(pairs) <= near * _TOPIC_FAR
 
     def _on_head(self, i: int, line: _Line) -> int:
         if line.weak and self._kind_at(i + 1) not in _LIST_NEIGHBOURS:
@@ -708,12 +735,25 @@ class _Segmenter:
             if min(shares) >= _KICKER_SHARE or max(shares) == 0.0:
                 # the kicker (引题) is printed above the main title, a subtitle below it with
                 # a dash: the last line without a dash is the title
-                mains = [c for c in d.candidates if not c.startswith(("—", "-"))]
-                d.title = (mains or list(d.candidates))[-1]
+                mains = [c for c in d.candidates if not c.startswith(("—", "-"))] or list(
+                    d.candidates
+                )
+                d.title = mains[-1]
+                if len(mains) >= 2 and self._wrapped(mains[-2], mains[-1], d):
+                    d.title = mains[-2] + mains[-1]
             else:
                 self.pool.extend((d.start, c) for c in d.candidates)
             d.candidates = ()
         self.pool.sort()
+
+    def _wrapped(self, upper: str, lower: str, d: _Draft) -> bool:
+        """Are two headline lines one headline broken at the column edge? The body then uses
+        the words that run across the break ("…重点项目 / 集中签约…" → "项目集中")."""
+        if len(upper) < _WRAP_MIN or upper[-1] in _PHRASE_END or len(lower) < 2:
+            return False
+        body = self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)]
+        a, b = fold_chars(upper[-2:]), fold_chars(lower[:2])
+        return (a + b[0]) in body or (a[-1] + b) in body
 
     def _assign_pool(self, drafts: list[_Draft]) -> None:
         """Give front-page list headlines to the untitled articles they describe best.

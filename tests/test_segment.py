@@ -541,3 +541,42 @@ def test_heldout_set_stays_at_its_measured_level() -> None:
     assert (total.titles_right, total.titles_gold) == (12, 12), total.wrong_titles
     assert (total.kinds_right, total.kinds_gold) == (6, 6)
     assert total.spurious == 0
+
+
+def test_a_short_headline_over_a_paragraph_about_it_starts_a_new_article() -> None:
+    text = (
+        "园区经济运行稳中向好\n\n今年以来，园区经济运行总体平稳，主要指标好于预期。\n\n"
+        "工业生产较快增长\n\n规模以上工业增加值同比增长8.2%。\n\n"
+        "“龙头”企业引领作用增强\n\n在龙头企业引领下，一批配套企业加快集聚。\n\n"
+        "港口集团开辟国际航线\n\n港口集团8日发布消息，今年起开辟至东南亚的三条国际航线。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.title, squash(b.text)[:6]) for b in blocks] == [
+        ("园区经济运行稳中向好", "今年以来，园"),
+        ("港口集团开辟国际航线", "港口集团8日"),
+    ]
+    # sub-headings (even one its paragraph echoes) stay inside the article
+    assert "工业生产较快增长" in blocks[0].text and "“龙头”企业引领作用增强" in blocks[0].text
+
+
+@pytest.mark.parametrize(
+    ("upper", "lower", "title"),
+    [
+        # one headline broken at the column edge: the body runs across the break
+        (
+            "高新区举办2025年度重点项目",
+            "集中签约暨开工仪式",
+            "高新区举办2025年度重点项目集中签约暨开工仪式",
+        ),
+        # a kicker above the title: nothing runs across, the title is the second line
+        ("上半年重点项目签约15个", "高新区举办集中签约暨开工仪式", "高新区举办集中签约暨开工仪式"),
+    ],
+)
+def test_headline_over_two_lines(upper: str, lower: str, title: str) -> None:
+    text = (
+        f"{upper}\n\n{lower}\n\n本报讯 6月10日，高新区举办2025年度重点项目集中签约暨开工仪式，"
+        "上半年重点项目签约15个。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [b.title for b in blocks] == [title]
