@@ -74,6 +74,7 @@ def test_chinese_numerals(text, value, norm, norm_unit, qualifier) -> None:
         ("同比增长约27%", Qualifier.APPROX),
         ("约200人左右", Qualifier.APPROX),
         ("增长5%上下", Qualifier.APPROX),
+        ("约占全区总量的四成", Qualifier.APPROX),
         ("金额超5000万元", Qualifier.OVER),
         ("超过200家", Qualifier.OVER),
         ("逾300家", Qualifier.OVER),

@@ -424,7 +424,9 @@ def _prefix_qualifier(before: str) -> tuple[Qualifier, int]:
 
 # Bounds stated earlier in the clause: 企业最高可获担保额度1000万元.
 _CLAUSE_BOUNDS = {"最高": Qualifier.UNDER, "最多": Qualifier.UNDER, "最长": Qualifier.UNDER,
-                  "不超过": Qualifier.UNDER, "最低": Qualifier.OVER, "至少": Qualifier.OVER}  # fmt: skip
+                  "不超过": Qualifier.UNDER, "最低": Qualifier.OVER, "至少": Qualifier.OVER,
+                  "约占": Qualifier.APPROX, "约为": Qualifier.APPROX, "约达": Qualifier.APPROX,
+                  "约有": Qualifier.APPROX}  # fmt: skip
 _ORDINAL_BEFORE = ("第", "前", "每", "星期", "周", "初", "No", "NO", "编号", "序号", "百分之")
 
 
