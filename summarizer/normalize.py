@@ -73,6 +73,10 @@ _OPENERS = {"“": "”", "（": "）", "(": ")", "《": "》", "「": "」", "�
 _FRAGMENT_END = set("的地得着和与及或并在对为把被将从向于以之其而且但是要")
 # Characters a new line does not start with: the line continues the previous one.
 _CONTINUATION_START = set("，,。、；;：:）)》”’%…！？!?")
+# What a number at a line's end goes on with on the next line: its unit or date part.
+_UNIT_AFTER_DIGIT = frozenset(".%日月年号时分秒万亿千百元个家项名人次岁倍")
+# How a news item opens under its headline: a date, "recently" (with the comma after it).
+_NEWS_OPENING = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|日前|近期)[,，]")
 _ENUM_START = re.compile(
     r"(?:[一二三四五六七八九十]是|首先|其次|此外|另外|其中|据了解|据悉|目前|同时)"
 )
@@ -570,8 +574,8 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
     nxt_s = nxt.lstrip(_HS_CHARS)
     if nxt_s[:1] in _CONTINUATION_START:
         return True
-    if last_s[-1:].isdigit() and (nxt_s[:1].isdigit() or nxt_s[:1] in ".%"):
-        return True
+    if last_s[-1:].isdigit() and (nxt_s[:1].isdigit() or nxt_s[:1] in _UNIT_AFTER_DIGIT):
+        return True  # "5 月 20 / 日", "1.28 / 亿元": a number goes on with its unit
     if "a" <= nxt_s[:1] <= "z" and (_ascii_letter(last_s[-1:]) or last_s[-1:] in ",;-"):
         return True  # an English sentence goes on in lower case
     weak = (
@@ -584,6 +588,8 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
         # running text goes on to a sentence end, or goes on as running text; a list of
         # headlines (a TOC) does neither
         return lines.run_ends(i + 1) or (para.running_text() and bool(_FRAGMENT_PUNCT.search(nxt)))
+    if para.first_index == i and _NEWS_OPENING.match(nxt_s):
+        return False  # a headline printed in the column, over a news item ("近日，…")
     width = _column_width(lines, i)
     return width >= 4 and lines.width(i) >= 0.8 * width and _column_run_ends(lines, i + 1, width)
 

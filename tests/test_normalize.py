@@ -294,3 +294,29 @@ def test_offset_maps_compose_like_lists(keep_first: list[bool], data: st.DataObj
     composed = first.compose(second)
     expected = [first_list[j] for j in second_list[:-1]] + [len(keep_first)]
     assert list(composed) == expected
+
+
+def test_a_number_broken_before_its_unit_is_joined() -> None:
+    assert normalize("（记者 孙立）5 月 20\n\n日上午，园区举行签约仪式。").text == (
+        "（记者孙立）5月20日上午，园区举行签约仪式。"
+    )
+    assert normalize("园区今年实现营业收入5\n\n亿元，同比增长12%。").text == (
+        "园区今年实现营业收入5亿元，同比增长12%。"
+    )
+
+
+def test_a_headline_in_a_column_over_a_news_opening_keeps_its_line() -> None:
+    column = [
+        "下一步园区将继续优化营商",
+        "环境，推动更多优质项目早",
+        "落地、早投产、早见效。",
+        "港口集团开辟三条国际航线助力外贸",
+        "近日，港口集团开辟至东南",
+        "亚、中东和非洲的三条国际",
+        "航线，每周新增航班6班。",
+    ]
+    assert normalize("\n\n".join(column)).text.split("\n") == [
+        "下一步园区将继续优化营商环境，推动更多优质项目早落地、早投产、早见效。",
+        "港口集团开辟三条国际航线助力外贸",
+        "近日，港口集团开辟至东南亚、中东和非洲的三条国际航线，每周新增航班6班。",
+    ]
