@@ -580,3 +580,32 @@ def test_headline_over_two_lines(upper: str, lower: str, title: str) -> None:
     )
     _, blocks = segment_text(text)
     assert [b.title for b in blocks] == [title]
+
+
+@pytest.mark.parametrize(
+    ("printed", "gold_title", "block_title", "right"),
+    [
+        ("1—5月产值增长", "1—5月产值增长", "1—5月产值增长", True),
+        # the gold is printed verbatim: the normalised "1-5月" is not the printed title
+        ("1—5月产值增长", "1—5月产值增长", "1-5月产值增长", False),
+        # a gold title typed in another form than the page prints is compared folded
+        ("1—5月产值增长", "1-5月产值增长", "1—5月产值增长", True),
+        ("1—5月产值增长", "1-5月产值增长", "前5月产值增长", False),
+    ],
+)
+def test_eval_compares_titles_as_printed(
+    printed: str, gold_title: str, block_title: str, right: bool
+) -> None:
+    from summarizer.evaluation.gold import GoldArticle, GoldIssue
+
+    original = f"{printed}\n\n本报讯 今年以来，园区产值稳步增长。\n"
+    body = "今年以来，园区产值稳步增长。"
+    block = Block(id="a1", kind=A, title=block_title, text=body, span=(0, len(original)))
+    gold = GoldIssue(
+        source="x.txt",
+        articles=[
+            GoldArticle(title=gold_title, first_chars="今年以来，园区", last_chars="稳步增长。")
+        ],
+    )
+    score = evaluate_segmentation([block], original, gold)
+    assert (score.found, score.titles_right) == (1, int(right))
