@@ -94,6 +94,8 @@ _KICKER_SHARE = 0.25  # every headline above an article shares this much with it
 _GLUED_MIN = 8  # chars: the shortest headline looked for inside a glued list line
 _GLUED_SHARE = 0.6  # share of a part's character pairs its own article must hold
 _GLUED_CROSS = 0.3  # ... and the other part's article at most
+_GLUED_WHOLE = 0.75  # a line one article holds this much of is one headline
+_GLUED_MAX = 120  # chars: longer lines are not looked at
 _TOPIC_MIN_PAIRS = 4  # a headline needs this many character pairs to be compared
 _TOPIC_REACH = 80  # chars of the paragraph under a headline that repeat its words
 _TOPIC_NEAR = 0.65  # share of the headline's pairs the paragraph under it must repeat
@@ -811,14 +813,15 @@ class _Segmenter:
 
 def _split_glued(headline: str, bodies: list[set[str]], depth: int = 0) -> list[str]:
     """Headlines of a front-page list printed on one line with no gap ("…增至8000亿元宁波…"):
-    split where each part is about a different article and not about the other one.
+    cut where the first part is about one article and the rest is not about it; the rest is
+    one headline about another article, or is cut again (three headlines on a line).
 
-    ``hits[d][i]`` tells whether the character pair at ``i`` occurs in body ``d``; prefix sums
-    make every split point cost one subtraction per article.
+    ``prefix[d][i]`` counts the character pairs before ``i`` that occur in body ``d``, so every
+    cut costs one subtraction per article.
     """
     folded = fold_chars(_squash(headline))
     n = len(folded)
-    if n < 2 * _GLUED_MIN or depth > 2 or len(folded) != len(headline):
+    if n < 2 * _GLUED_MIN or n > _GLUED_MAX or depth > 2 or n != len(headline):
         return [headline]
     prefix: list[list[int]] = []
     for body in bodies:
@@ -827,28 +830,32 @@ def _split_glued(headline: str, bodies: list[set[str]], depth: int = 0) -> list[
             acc.append(acc[-1] + (folded[i : i + 2] in body))
         prefix.append(acc)
     whole = max(p[-1] for p in prefix)
-    best: tuple[int, int] | None = None  # (shared pairs, split point)
+    if whole >= _GLUED_WHOLE * (n - 1):
+        return [headline]  # one article holds (nearly) all of it: one headline
+    best: tuple[int, int, float] | None = None  # (shared pairs, cut, share of the rest)
+    articles = range(len(bodies))
     for k in range(_GLUED_MIN, n - _GLUED_MIN + 1):
         left_pairs, right_pairs = k - 1, n - k - 1  # pairs inside each part
         left = [p[k - 1] for p in prefix]
         right = [p[-1] - p[k] for p in prefix]
-        da = max(range(len(bodies)), key=left.__getitem__)
-        db = max(range(len(bodies)), key=right.__getitem__)
+        da = max(articles, key=left.__getitem__)
+        db = max((d for d in articles if d != da), key=right.__getitem__)
         if (
-            da == db
-            or left[da] < _GLUED_SHARE * left_pairs
-            or right[db] < _GLUED_SHARE * right_pairs
+            left[da] < _GLUED_SHARE * left_pairs
             or right[da] > _GLUED_CROSS * right_pairs
             or left[db] > _GLUED_CROSS * left_pairs
         ):
             continue
         score = left[da] + right[db]
         if best is None or score > best[0]:
-            best = (score, k)
+            best = (score, k, right[db] / right_pairs)
     if best is None or best[0] < whole + 2:
         return [headline]
-    k = best[1]
-    return [headline[:k], *_split_glued(headline[k:], bodies, depth + 1)]
+    _, k, rest_share = best
+    rest = _split_glued(headline[k:], bodies, depth + 1)
+    if len(rest) < 2 and rest_share < _GLUED_SHARE:
+        return [headline]  # the rest is about no article: not a list line after all
+    return [headline[:k], *rest]
 
 
 def _is_photo_news(paragraph: str) -> bool:

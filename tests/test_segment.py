@@ -609,3 +609,18 @@ def test_eval_compares_titles_as_printed(
     )
     score = evaluate_segmentation([block], original, gold)
     assert (score.found, score.titles_right) == (1, int(right))
+
+
+def test_three_list_headlines_on_one_line() -> None:
+    text = (
+        "港口集团开辟三条国际航线滨河新区“数智十条”助企转型全市新增科技型企业2100家 本期导读\n\n"
+        "本报讯 港口集团8日发布消息，今年起开辟至东南亚、中东和非洲的三条国际航线。\n\n"
+        "本报讯（记者 钱敏）滨河新区“数智十条”政策发布会举行，政策共十条，助企数字化转型。\n\n"
+        "本报讯 记者从市科技局获悉，今年全市新增科技型企业2100家，同比增长15%。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [b.title for b in blocks] == [
+        "港口集团开辟三条国际航线",
+        "滨河新区“数智十条”助企转型",
+        "全市新增科技型企业2100家",
+    ]
