@@ -438,6 +438,8 @@ class _Segmenter:
                 header = header[-1:]
             self._open(line, header)
             self.header = []
+        elif line.kind is _Kind.BODY and self._caption_after_credit(i, line):
+            pass
         elif (
             line.kind is _Kind.LEAD
             or cur is None
@@ -621,10 +623,25 @@ class _Segmenter:
         start, end = cur.last_start, cur.body_end
         if start <= cur.body_start or not cur.ends_sentence:
             return False
-        para = _squash(text[start:end])
-        if len(para) > _CAPTION_ARTICLE_MIN or _COMMA.search(para) or _INNER_STOP.search(para[:-1]):
+        if not _caption_phrase(_squash(text[start:end])):
             return False
         return ends_paragraph(text[max(cur.body_start, start - 24) : start - 1])
+
+    def _caption_after_credit(self, i: int, line: _Line) -> bool:
+        """A one-phrase caption printed under its credit, standing alone (no paragraph of
+        running text follows): it joins the credit's caption block."""
+        last = self.blocks[-1] if self.blocks else None
+        if (
+            last is None
+            or last.kind is not BlockKind.CAPTION
+            or self.doc.text[last.end : line.start].strip()
+            or self._kind_at(i + 1) in _BODY_KINDS
+            or (self.cur is not None and not self.cur.ends_sentence)  # its sentence goes on
+            or not _caption_phrase(_squash(line.text))
+        ):
+            return False
+        last.end = last.body_end = line.end
+        return True
 
     def _tells_news(self, cur: _Draft) -> bool:
         body = _squash(self.doc.text[cur.body_start : cur.body_end])
@@ -809,6 +826,16 @@ class _Segmenter:
             untitled[di].title = headlines[hi]
             used_h.add(hi)
             used_d.add(di)
+
+
+def _caption_phrase(squashed: str) -> bool:
+    """One short phrase ending with a full stop ("…发布会现场。"): how photo captions read."""
+    return (
+        len(squashed) <= _CAPTION_ARTICLE_MIN
+        and squashed[-1:] in "。."
+        and not _COMMA.search(squashed)
+        and not _INNER_STOP.search(squashed[:-1])
+    )
 
 
 def _split_glued(headline: str, bodies: list[set[str]], depth: int = 0) -> list[str]:

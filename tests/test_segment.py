@@ -624,3 +624,20 @@ def test_three_list_headlines_on_one_line() -> None:
         "滨河新区“数智十条”助企转型",
         "全市新增科技型企业2100家",
     ]
+
+
+@pytest.mark.parametrize(
+    "before", ["", "园区新开工项目12个\n\n本报讯 今年以来，园区新开工项目12个。\n\n"]
+)
+def test_a_one_phrase_caption_under_its_credit_joins_the_caption(before: str) -> None:
+    text = (
+        f"{before}图片来源：某高新区\n\n园区重点项目施工现场。\n\n"
+        "港口集团开辟三条国际航线\n\n本报讯 港口集团8日发布消息，今年起开辟三条国际航线。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, squash(b.text)) for b in blocks if b.kind is not A] == [
+        (C, "图片来源：某高新区园区重点项目施工现场。")
+    ]
+    assert blocks[-1].title == "港口集团开辟三条国际航线"
+    assert all("施工现场" not in b.text for b in blocks if b.kind is A)
