@@ -62,6 +62,8 @@ _DIGIT_DASH = re.compile(r"(?<=[0-9])[\u2010-\u2015\u2212\uff0d~\uff5e\u301c](?=
 
 # --- line features ----------------------------------------------------------------------------
 
+_URL_TAIL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./\-_?=&%#:~+]*$", re.I)
+_URL_PIECE = re.compile(r"[A-Za-z0-9./\-_?=&%#:~+]+")
 _TERMINAL = set("。！？!?…；;")
 _RUN_REACH = 40  # lines a column run may take to reach its sentence end
 _WORD = re.compile(r"\w")
@@ -562,10 +564,21 @@ def _is_rule(line: str) -> bool:
     return len(s) >= 3 and not s[:1].isalnum() and not _WORD.search(s)
 
 
+def _url_goes_on(last: str, nxt: str) -> bool:
+    """A web address broken at the column edge: the next line is only address characters."""
+    return bool(
+        ("http" in last or "www" in last.lower())
+        and _URL_TAIL.search(last)
+        and _URL_PIECE.fullmatch(nxt.strip(_HS_CHARS))
+    )
+
+
 def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> bool:
     """Join line ``i`` (text ``last``, the end of paragraph ``para``) with line ``i + 1``?"""
     if lines.features(i, last) & _TERM:
         return False
+    if _url_goes_on(last, nxt):
+        return True
     if lines.features(para.first_index) & _STRUCT or lines.features(i + 1, nxt) & (_STRUCT | _NEW):
         return False
     if _is_rule(last) or _is_rule(nxt):
@@ -729,7 +742,11 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
                 para.add(k)
         if _should_join(lines, i, para, last, nxt):
             para.add(i + 1)
-            if _ascii_letter(last.rstrip()[-1:]) and _ascii_letter(nxt.lstrip()[:1]):
+            if (
+                _ascii_letter(last.rstrip()[-1:])
+                and _ascii_letter(nxt.lstrip()[:1])
+                and not _url_goes_on(last, nxt)
+            ):
                 add(gap_start, first_nl)
                 add(first_nl, first_nl + 1, ord(" "))  # a space between two Latin words
                 add(first_nl + 1, gap_end)

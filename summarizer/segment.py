@@ -26,6 +26,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum, auto
+from itertools import pairwise
 
 from .models import Block, BlockKind
 from .normalize import Document, ends_paragraph, fold_chars, normalize, split_names
@@ -95,6 +96,10 @@ _GLUED_MIN = 8  # chars: the shortest headline looked for inside a glued list li
 _GLUED_SHARE = 0.6  # share of a part's character pairs its own article must hold
 _GLUED_CROSS = 0.3  # ... and the other part's article at most
 _GLUED_WHOLE = 0.75  # a line one article holds this much of is one headline
+_MAGNITUDE = frozenset("十百千万亿")
+_UNIT = frozenset(".%十百千万亿元家个项名人次件台座所倍年月日号吨亩")
+_OPENING = frozenset("“‘（(《「『【")
+_CLOSING = frozenset("”’）)》」』】，,、：:；;。！？!?")
 _GLUED_MAX = 120  # chars: longer lines are not looked at
 _TOPIC_MIN_PAIRS = 4  # a headline needs this many character pairs to be compared
 _TOPIC_REACH = 80  # chars of the paragraph under a headline that repeat its words
@@ -838,17 +843,27 @@ def _caption_phrase(squashed: str) -> bool:
     )
 
 
-def _split_glued(headline: str, bodies: list[set[str]], depth: int = 0) -> list[str]:
-    """Headlines of a front-page list printed on one line with no gap ("…增至8000亿元宁波…"):
-    cut where the first part is about one article and the rest is not about it; the rest is
-    one headline about another article, or is cut again (three headlines on a line).
+def _can_cut(text: str, k: int) -> bool:
+    """May a headline end before ``text[k]``? Not inside a number with its unit ("4.6万|家"),
+    nor after an opening or before a closing quote or bracket."""
+    before, after = text[k - 1], text[k]
+    if (before.isdigit() or before in _MAGNITUDE) and (after.isdigit() or after in _UNIT):
+        return False
+    return before not in _OPENING and after not in _CLOSING
 
-    ``prefix[d][i]`` counts the character pairs before ``i`` that occur in body ``d``, so every
-    cut costs one subtraction per article.
+
+def _split_glued(headline: str, bodies: list[set[str]]) -> list[str]:
+    """Headlines of a front-page list printed on one line with no gap ("…增至8000亿元宁波…"):
+    cut the line into parts that are each about one article (most of their character pairs
+    occur in it) and not about the article of the part beside them.
+
+    A dynamic programme over cut points, from the end: ``best[i]`` is the best way to cut the
+    rest of the line from ``i``. ``prefix[d][i]`` counts the pairs before ``i`` found in body
+    ``d``, so the pairs of any part in any article cost one subtraction.
     """
     folded = fold_chars(_squash(headline))
     n = len(folded)
-    if n < 2 * _GLUED_MIN or n > _GLUED_MAX or depth > 2 or n != len(headline):
+    if n < 2 * _GLUED_MIN or n > _GLUED_MAX or n != len(headline):
         return [headline]
     prefix: list[list[int]] = []
     for body in bodies:
@@ -859,30 +874,42 @@ def _split_glued(headline: str, bodies: list[set[str]], depth: int = 0) -> list[
     whole = max(p[-1] for p in prefix)
     if whole >= _GLUED_WHOLE * (n - 1):
         return [headline]  # one article holds (nearly) all of it: one headline
-    best: tuple[int, int, float] | None = None  # (shared pairs, cut, share of the rest)
     articles = range(len(bodies))
-    for k in range(_GLUED_MIN, n - _GLUED_MIN + 1):
-        left_pairs, right_pairs = k - 1, n - k - 1  # pairs inside each part
-        left = [p[k - 1] for p in prefix]
-        right = [p[-1] - p[k] for p in prefix]
-        da = max(articles, key=left.__getitem__)
-        db = max((d for d in articles if d != da), key=right.__getitem__)
-        if (
-            left[da] < _GLUED_SHARE * left_pairs
-            or right[da] > _GLUED_CROSS * right_pairs
-            or left[db] > _GLUED_CROSS * left_pairs
-        ):
-            continue
-        score = left[da] + right[db]
-        if best is None or score > best[0]:
-            best = (score, k, right[db] / right_pairs)
-    if best is None or best[0] < whole + 2:
+
+    def hits(d: int, i: int, j: int) -> int:  # pairs inside [i, j) found in body d
+        return prefix[d][j - 1] - prefix[d][i]
+
+    # best[i] = (shared pairs, cut points after i, article of the first part)
+    best: list[tuple[int, tuple[int, ...], int] | None] = [None] * (n + 1)
+    for i in range(n - _GLUED_MIN, -1, -1):
+        found: tuple[int, tuple[int, ...], int] | None = None
+        single = [hits(d, i, n) for d in articles]
+        d0 = max(articles, key=single.__getitem__)
+        if single[d0] >= _GLUED_SHARE * (n - i - 1):
+            found = (single[d0], (), d0)
+        for j in range(i + _GLUED_MIN, n - _GLUED_MIN + 1):
+            rest = best[j]
+            if rest is None or not _can_cut(folded, j):
+                continue
+            part = [hits(d, i, j) for d in articles]
+            d = max(articles, key=part.__getitem__)
+            nd, next_end = rest[2], (rest[1][0] if rest[1] else n)
+            if (
+                d == nd
+                or part[d] < _GLUED_SHARE * (j - i - 1)
+                or part[nd] > _GLUED_CROSS * (j - i - 1)
+                or hits(d, j, next_end) > _GLUED_CROSS * (next_end - j - 1)
+            ):
+                continue
+            score = part[d] + rest[0]
+            if found is None or score > found[0]:
+                found = (score, (j, *rest[1]), d)
+        best[i] = found
+    top = best[0]
+    if top is None or not top[1] or top[0] < whole + 2:
         return [headline]
-    _, k, rest_share = best
-    rest = _split_glued(headline[k:], bodies, depth + 1)
-    if len(rest) < 2 and rest_share < _GLUED_SHARE:
-        return [headline]  # the rest is about no article: not a list line after all
-    return [headline[:k], *rest]
+    cuts = (0, *top[1], n)
+    return [headline[a:b] for a, b in pairwise(cuts)]
 
 
 def _is_photo_news(paragraph: str) -> bool:

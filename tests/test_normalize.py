@@ -320,3 +320,12 @@ def test_a_headline_in_a_column_over_a_news_opening_keeps_its_line() -> None:
         "港口集团开辟三条国际航线助力外贸",
         "近日，港口集团开辟至东南亚、中东和非洲的三条国际航线，每周新增航班6班。",
     ]
+
+
+def test_a_web_address_broken_across_lines_is_joined_without_a_space() -> None:
+    raw = "网址：http://w\n\nww.example.gov\n\n.cn/news\n\n本期导读\n\n城市更新 3版"
+    assert normalize(raw).text == "网址：http://www.example.gov.cn/news\n本期导读\n城市更新3版"
+    # a full address followed by Latin text is not an address going on
+    assert normalize("网址：http://www.x.cn\n\nEnglish text here.").text == (
+        "网址：http://www.x.cn\nEnglish text here."
+    )

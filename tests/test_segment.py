@@ -641,3 +641,16 @@ def test_a_one_phrase_caption_under_its_credit_joins_the_caption(before: str) ->
     ]
     assert blocks[-1].title == "港口集团开辟三条国际航线"
     assert all("施工现场" not in b.text for b in blocks if b.kind is A)
+
+
+def test_glued_headlines_are_not_cut_between_a_number_and_its_unit() -> None:
+    text = (
+        "全市新增科技型企业2.1万家科技创新再贷款额度增至8000亿元 本期导读\n\n"
+        "本报讯 记者从市科技局获悉，今年全市新增科技型企业2.1万家，同比增长15%。\n\n"
+        "本报讯 人民银行发布消息，科技创新再贷款额度增至8000亿元，已支持1.2万余家科技企业。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [b.title for b in blocks] == [
+        "全市新增科技型企业2.1万家",
+        "科技创新再贷款额度增至8000亿元",
+    ]
