@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import ConfigError, ExitCode, InputError, SummarizerError
+from ..errors import ConfigError, InputError
 from ..models import EngineName, IssueSummary
 from ..pipeline import EngineChoice, build_engine, resolve_engine, summarize_issue
 from ..render.issue import IssueFormat, render_issue
 from ..render.metrics import MetricsFormat, render_metrics
+from ._batch import Batch, err, run_batch
 
 if TYPE_CHECKING:
     from ..llm.settings import LLMSettings
@@ -123,10 +124,6 @@ class _StderrProgress:
             self._bar = None
 
 
-def _err(message: str) -> None:
-    typer.echo(f"summarizer: {message}", err=True)
-
-
 def _parse_date(value: str | None) -> date | None:
     if value is None:
         return None
@@ -154,40 +151,24 @@ def _prepare(choice: EngineChoice, date_text: str | None, config: Path | None, *
     name, reason = resolve_engine(choice, settings)
     progress = _StderrProgress() if name is EngineName.LLM and sys.stderr.isatty() else None
     engine = build_engine(name, settings, progress=progress)
-    _err(f"using the {reason}")
+    err(f"using the {reason}")
     min_coverage = llm.get("min_coverage")
     if min_coverage is None and settings is not None:
         min_coverage = settings.min_coverage
     return _Run(engine, issue_date, min_coverage)
 
 
-def _summaries(issues: list[str], run: _Run) -> tuple[list[IssueSummary], int, int]:
-    """Summarise each issue; returns (summaries, failed issues, bad-input issues)."""
-    out: list[IssueSummary] = []
-    failed = bad_input = 0
-    for issue in issues:
-        try:
-            summary = summarize_issue(issue, issue_date=run.issue_date, engine_instance=run.engine)
-        except ConfigError:
-            raise
-        except InputError as e:
-            _err(f"error: {e}")
-            failed += 1
-            bad_input += 1
-            continue
-        except SummarizerError as e:
-            _err(f"error: {e}")
-            failed += 1
-            continue
-        except Exception as e:  # a bug must not become a traceback for the user
-            _err(f"error: {issue}: internal error: {type(e).__name__}: {e}")
-            failed += 1
-            continue
-        _err(_ledger(summary))
+def _summaries(issues: list[str], run: _Run) -> Batch[IssueSummary]:
+    """Summarise each issue; print its ledger line and its failed articles on stderr."""
+
+    def one(issue: str) -> IssueSummary:
+        summary = summarize_issue(issue, issue_date=run.issue_date, engine_instance=run.engine)
+        err(_ledger(summary))
         for error in summary.errors:
-            _err(f"error: {summary.source.path}: {error.article_id}: {error.error}")
-        out.append(summary)
-    return out, failed, bad_input
+            err(f"error: {summary.source.path}: {error.article_id}: {error.error}")
+        return summary
+
+    return run_batch(issues, one)
 
 
 def _ledger(summary: IssueSummary) -> str:
@@ -215,21 +196,18 @@ def _ledger(summary: IssueSummary) -> str:
     return f"{summary.source.path}: " + ", ".join(parts)
 
 
-def _exit_code(summaries: list[IssueSummary], failed: int, bad_input: int, run: _Run) -> int:
-    if failed and not summaries:
-        return int(ExitCode.BAD_INPUT if bad_input == failed else ExitCode.PARTIAL)
-    if failed or any(s.errors for s in summaries):
-        return int(ExitCode.PARTIAL)
+def _exit_code(batch: Batch[IssueSummary], run: _Run) -> int:
+    """Exit 1 when an issue or an article failed, or an issue is below --min-coverage."""
+    low = []
     if run.min_coverage is not None:
-        low = [s for s in summaries if s.coverage.ratio < run.min_coverage]
+        low = [s for s in batch.results if s.coverage.ratio < run.min_coverage]
         for s in low:
-            _err(
+            err(
                 f"error: {s.source.path}: coverage {s.coverage.ratio:.2f} is below "
                 f"--min-coverage {run.min_coverage:.2f}"
             )
-        if low:
-            return int(ExitCode.PARTIAL)
-    return int(ExitCode.OK)
+    partial = bool(low) or any(s.errors for s in batch.results)
+    return batch.exit_code(partial=partial)
 
 
 def _stem(summary: IssueSummary, index: int) -> str:
@@ -315,10 +293,11 @@ def summarize(
         no_cache=no_cache,
         min_coverage=min_coverage,
     )
-    summaries, failed, bad_input = _summaries(issues, run)
+    batch = _summaries(issues, run)
+    summaries = batch.results
     if summaries:
         _emit_issues(summaries, fmt, output)
-    raise typer.Exit(_exit_code(summaries, failed, bad_input, run))
+    raise typer.Exit(_exit_code(batch, run))
 
 
 def metrics(
@@ -373,10 +352,11 @@ def metrics(
         cache_dir=cache_dir,
         no_cache=no_cache,
     )
-    summaries, failed, bad_input = _summaries(issues, run)
+    batch = _summaries(issues, run)
+    summaries = batch.results
     if summaries:
         _write(render_metrics(summaries, fmt), output)
-    raise typer.Exit(_exit_code(summaries, failed, bad_input, run))
+    raise typer.Exit(_exit_code(batch, run))
 
 
 def schema() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Annotated, Any, Protocol, cast
 
 import typer
 
-from ..errors import ExitCode, InputError, InputNotFoundError, SummarizerError
+from ..errors import InputError, InputNotFoundError
 from ..evaluation.gold import GoldIssue, load_gold_dir
 from ..evaluation.metrics import MetricScore, MetricsEvaluator, evaluate_metrics
 from ..evaluation.segmentation import SegScore, evaluate_segmentation, total_score
@@ -25,6 +25,7 @@ from ..models import Block
 from ..normalize import Document
 from ..read import IssueText, read_issue
 from ..segment import segment_text
+from ._batch import Batch, err, run_batch
 
 __all__ = [
     "EVALUATORS",
@@ -48,10 +49,6 @@ class EvalFormat(StrEnum):
     JSON = "json"
 
 
-def _err(message: str) -> None:
-    typer.echo(f"summarizer: {message}", err=True)
-
-
 def _block_dict(block: Block, source: str) -> dict[str, Any]:
     data = block.model_dump(mode="json")
     return {"source": source, **data}
@@ -64,35 +61,10 @@ class _Segmented:
     blocks: list[Block]
 
 
-def _segment_all(issues: Sequence[str]) -> tuple[list[_Segmented], int, int]:
-    """Read and segment each issue; returns (results, failed, bad-input failures)."""
-    out: list[_Segmented] = []
-    failed = bad = 0
-    for source in issues:
-        try:
-            issue = read_issue(source if source == "-" else Path(source))
-            doc, blocks = segment_text(issue.text)
-        except InputError as e:
-            _err(f"error: {e}")
-            failed += 1
-            bad += 1
-            continue
-        except SummarizerError as e:
-            _err(f"error: {e}")
-            failed += 1
-            continue
-        except Exception as e:  # a bug must not become a traceback for the user
-            _err(f"error: {source}: internal error: {type(e).__name__}: {e}")
-            failed += 1
-            continue
-        out.append(_Segmented(issue, doc, blocks))
-    return out, failed, bad
-
-
-def _exit_code(ok: int, failed: int, bad: int) -> int:
-    if failed and not ok:
-        return int(ExitCode.BAD_INPUT if bad == failed else ExitCode.PARTIAL)
-    return int(ExitCode.PARTIAL if failed else ExitCode.OK)
+def _segment_one(source: str) -> _Segmented:
+    issue = read_issue(source if source == "-" else Path(source))
+    doc, blocks = segment_text(issue.text)
+    return _Segmented(issue, doc, blocks)
 
 
 def _print_table(results: list[_Segmented]) -> None:
@@ -134,7 +106,8 @@ def segment_command(
     ] = SegmentFormat.AUTO,
 ) -> None:
     """Split issues into blocks (articles, captions, page indexes, other matter)."""
-    results, failed, bad = _segment_all(issues)
+    batch = run_batch(issues, _segment_one)
+    results = batch.results
     if fmt is SegmentFormat.AUTO:
         fmt = SegmentFormat.TABLE if sys.stdout.isatty() else SegmentFormat.JSON
     if fmt is SegmentFormat.TABLE:
@@ -156,7 +129,7 @@ def segment_command(
         payload: Any = objects[0] if len(issues) == 1 and objects else objects
         if results:
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    raise typer.Exit(_exit_code(len(results), failed, bad))
+    raise typer.Exit(batch.exit_code())
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -272,7 +245,7 @@ class EngineMetricsEvaluator(MetricsEvaluator):
         result = self._engine.run(case.blocks, case.doc, issue_date=issue_date_from_name(case.name))
         if result.errors:  # scored without them, but never silently
             first = result.errors[0]
-            _err(
+            err(
                 f"{case.name}: {len(result.errors)} block(s) failed: {first.article_id}: "
                 f"{first.error}"
             )
@@ -301,7 +274,7 @@ def _llm_evaluator(prompt: str | None, llm: dict[str, Any]) -> Callable[[], Eval
 EVALUATORS: list[Callable[[], Evaluator]] = [SegmentationEvaluator, MetricsEvaluator]
 
 
-def _cases(gold_dir: Path, corpus_dir: Path) -> tuple[list[EvalCase], int]:
+def _cases(gold_dir: Path, corpus_dir: Path) -> Batch[EvalCase]:
     if not gold_dir.is_dir():
         raise InputNotFoundError("the gold directory does not exist", source=str(gold_dir))
     if not corpus_dir.is_dir():
@@ -312,19 +285,12 @@ def _cases(gold_dir: Path, corpus_dir: Path) -> tuple[list[EvalCase], int]:
         raise InputError(f"cannot load the gold files: {e}", source=str(gold_dir)) from e
     if not golds:
         raise InputError("no gold *.json files", source=str(gold_dir))
-    cases: list[EvalCase] = []
-    failed = 0
-    for name, gold in sorted(golds.items()):
-        path = corpus_dir / name
-        try:
-            issue = read_issue(path)
-            doc, blocks = segment_text(issue.text)
-        except SummarizerError as e:
-            _err(f"error: {e}")
-            failed += 1
-            continue
-        cases.append(EvalCase(name, issue.text, doc, blocks, gold))
-    return cases, failed
+
+    def case(name: str) -> EvalCase:
+        seg = _segment_one(str(corpus_dir / name))
+        return EvalCase(name, seg.issue.text, seg.doc, seg.blocks, golds[name])
+
+    return run_batch(sorted(golds), case)
 
 
 def eval_command(
@@ -364,7 +330,8 @@ def eval_command(
     if engine is EvalEngine.LLM:
         llm = {"model": model, "base_url": base_url, "config": config}
         evaluators.append(_llm_evaluator(prompt, llm))
-    cases, failed = _cases(gold, corpus_dir)
+    batch = _cases(gold, corpus_dir)
+    cases = batch.results
     report: dict[str, Any] = {}
     tables = []
     for factory in evaluators:
@@ -395,7 +362,7 @@ def eval_command(
             table.add_section()
             table.add_row(*evaluator.row(total))
             console.print(table)
-    raise typer.Exit(_exit_code(len(cases), failed, failed))
+    raise typer.Exit(batch.exit_code())
 
 
 def register(app: typer.Typer) -> None:

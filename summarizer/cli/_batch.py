@@ -1,0 +1,61 @@
+"""Run one step over several issues: a bad issue prints its one-line error and the rest go on.
+
+Shared by every command that takes ``ISSUE...`` so that they all count failures and choose the
+exit code the same way (0 ok, 1 some failed, 2 every issue was bad input). A ConfigError is not
+about one issue, so it stops the batch and reaches the CLI root (exit 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+import typer
+
+from ..errors import ConfigError, ExitCode, InputError, SummarizerError
+
+__all__ = ["Batch", "err", "run_batch"]
+
+T = TypeVar("T")
+
+
+def err(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    typer.echo(f"summarizer: {message}", err=True)
+
+
+@dataclass(slots=True)
+class Batch(Generic[T]):
+    """The results of a batch and what failed."""
+
+    results: list[T] = field(default_factory=list)
+    failed: int = 0
+    bad_input: int = 0
+
+    def exit_code(self, *, partial: bool = False) -> int:
+        """0 ok; 1 when something failed (or ``partial``); 2 when every issue was bad input."""
+        if self.failed and not self.results:
+            return int(ExitCode.BAD_INPUT if self.bad_input == self.failed else ExitCode.PARTIAL)
+        return int(ExitCode.PARTIAL if self.failed or partial else ExitCode.OK)
+
+
+def run_batch(issues: Iterable[str], step: Callable[[str], T]) -> Batch[T]:
+    """Apply ``step`` to every issue, turning its typed errors into one-line messages."""
+    batch: Batch[T] = Batch()
+    for issue in issues:
+        try:
+            batch.results.append(step(issue))
+        except ConfigError:
+            raise
+        except InputError as e:
+            err(f"error: {e}")
+            batch.failed += 1
+            batch.bad_input += 1
+        except SummarizerError as e:
+            err(f"error: {e}")
+            batch.failed += 1
+        except Exception as e:  # a bug must not become a traceback for the user
+            err(f"error: {issue}: internal error: {type(e).__name__}: {e}")
+            batch.failed += 1
+    return batch
