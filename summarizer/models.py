@@ -170,6 +170,22 @@ class Article(BaseModel):
     summary: Summary
     metrics: list[Metric] = Field(default_factory=list)
 
+    @classmethod
+    def from_block(
+        cls, block: Block, summary: Summary | None = None, metrics: list[Metric] | None = None
+    ) -> Article:
+        """The article of ``block``; without a summary, a bare one headed by the block's title."""
+        return cls(
+            id=block.id,
+            kind=block.kind,
+            title=block.title,
+            byline=block.byline,
+            span=block.span,
+            text=block.text,
+            summary=summary or Summary(headline=block.title or "", summary=""),
+            metrics=metrics or [],
+        )
+
 
 class EngineInfo(BaseModel):
     name: EngineName

@@ -18,7 +18,6 @@ from ..models import (
     EngineInfo,
     EngineName,
     Metric,
-    Summary,
 )
 from ..normalize import Document
 from ..pipeline import EngineResult
@@ -57,20 +56,8 @@ class OfflineEngine:
             if self._extract is None:
                 self._extract = _default_extractor()
             metrics = self._extract(block, doc, issue_date=issue_date)
-        if block.kind in _SUMMARY_KINDS:
-            summary = summarize_block(block, metrics)
-        else:
-            summary = Summary(headline=block.title or "", summary="")
-        return Article(
-            id=block.id,
-            kind=block.kind,
-            title=block.title,
-            byline=block.byline,
-            span=block.span,
-            text=block.text,
-            summary=summary,
-            metrics=metrics,
-        )
+        summary = summarize_block(block, metrics) if block.kind in _SUMMARY_KINDS else None
+        return Article.from_block(block, summary, metrics)
 
     def run(self, blocks: list[Block], doc: Document, *, issue_date: date | None) -> EngineResult:
         result = EngineResult()

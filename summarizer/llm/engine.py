@@ -584,18 +584,7 @@ def _other_blocks(
         out: dict[str, Article | ArticleError] = {a.id: a for a in done.articles}
         out.update({e.article_id: e for e in done.errors})
         return out
-    return {
-        b.id: Article(
-            id=b.id,
-            kind=b.kind,
-            title=b.title,
-            byline=b.byline,
-            span=b.span,
-            text=b.text,
-            summary=Summary(headline=b.title or "", summary=""),
-        )
-        for b in blocks
-    }
+    return {b.id: Article.from_block(b) for b in blocks}
 
 
 @dataclass(frozen=True, slots=True)
@@ -629,14 +618,9 @@ def _assemble(
     flagged = grounding.flag_numbers(
         tools, [parts.headline, parts.summary, *parts.key_points], article_text
     )
-    article = Article(
-        id=block.id,
-        kind=block.kind,
-        title=block.title,
-        byline=block.byline,
-        span=block.span,
-        text=block.text,
-        summary=Summary(
+    article = Article.from_block(
+        block,
+        Summary(
             headline=parts.headline,
             summary=parts.summary,
             key_points=list(dict.fromkeys(parts.key_points)),
@@ -644,7 +628,7 @@ def _assemble(
             entities=entities,
             flagged_numbers=flagged,
         ),
-        metrics=metrics,
+        metrics,
     )
     return article, grounded.dropped
 
