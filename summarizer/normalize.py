@@ -62,6 +62,11 @@ _DIGIT_DASH = re.compile(r"(?<=[0-9])[\u2010-\u2015\u2212\uff0d~\uff5e\u301c](?=
 
 # --- line features ----------------------------------------------------------------------------
 
+_PAIR_NOISE = re.compile(r"[\d“”‘’\"'（）()《》、：:%.]")
+_ECHO_REACH = 60  # chars under a headline where its news item repeats its words
+_ECHO_SHARE = 0.65  # share of the headline's character pairs repeated there
+_ECHO_SHARE_WIDE = 0.5  # ... when the line is wider than the column (running text is not)
+_WIDE = 1.1
 _URL_TAIL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./\-_?=&%#:~+]*$", re.I)
 _URL_PIECE = re.compile(r"[A-Za-z0-9./\-_?=&%#:~+]+")
 _TERMINAL = set("。！？!?…；;")
@@ -564,6 +569,23 @@ def _is_rule(line: str) -> bool:
     return len(s) >= 3 and not s[:1].isalnum() and not _WORD.search(s)
 
 
+def _echoed_below(lines: _Lines, i: int, line: str, *, wide: bool) -> bool:
+    """A line without punctuation whose words the next lines repeat at once: a headline over
+    its news item ("港口集团开辟三条国际航线" / "港口集团8日发布消息…"); running text does not
+    repeat the line it goes on from. A line wider than its column needs less repetition."""
+    if _FRAGMENT_PUNCT.search(line):
+        return False
+    s = _squeeze(line)
+    pairs = {s[k : k + 2] for k in range(len(s) - 1)} - {""}
+    pairs = {p for p in pairs if not _PAIR_NOISE.search(p)}
+    if len(pairs) < 5:
+        return False
+    below = "".join(_squeeze(lines.line(k)) for k in range(i + 1, min(len(lines), i + 4)))
+    below = below[:_ECHO_REACH]
+    share = _ECHO_SHARE_WIDE if wide else _ECHO_SHARE
+    return sum(p in below for p in pairs) >= share * len(pairs)
+
+
 def _url_goes_on(last: str, nxt: str) -> bool:
     """A web address broken at the column edge: the next line is only address characters."""
     return bool(
@@ -601,9 +623,12 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
         # running text goes on to a sentence end, or goes on as running text; a list of
         # headlines (a TOC) does neither
         return lines.run_ends(i + 1) or (para.running_text() and bool(_FRAGMENT_PUNCT.search(nxt)))
-    if para.first_index == i and _NEWS_OPENING.match(nxt_s):
-        return False  # a headline printed in the column, over a news item ("近日，…")
     width = _column_width(lines, i)
+    if para.first_index == i and (
+        _NEWS_OPENING.match(nxt_s)
+        or _echoed_below(lines, i, last, wide=lines.width(i) > _WIDE * width)
+    ):
+        return False  # a headline printed in the column, over a news item ("近日，…")
     return width >= 4 and lines.width(i) >= 0.8 * width and _column_run_ends(lines, i + 1, width)
 
 

@@ -104,6 +104,7 @@ _GLUED_MAX = 120  # chars: longer lines are not looked at
 _TOPIC_MIN_PAIRS = 4  # a headline needs this many character pairs to be compared
 _TOPIC_REACH = 80  # chars of the paragraph under a headline that repeat its words
 _TOPIC_NEAR = 0.65  # share of the headline's pairs the paragraph under it must repeat
+_TOPIC_NEAR_UNTITLED = 0.5  # ... under an article without a title so far
 _TOPIC_FAR = 0.34  # ... relative to which the article so far must repeat at most this much
 _PAIR_NOISE = re.compile(r"[\s\d“”‘’\"'（）()《》、，,：:%.]")
 _WRAP_MIN = 8  # a headline line shorter than this is a kicker or label, not a wrapped half
@@ -356,7 +357,8 @@ class _Segmenter:
             return False
         below = following[:_TOPIC_REACH]
         near = sum(p in below for p in pairs) / len(pairs)
-        if near < _TOPIC_NEAR:
+        untitled = cur.title is None and not cur.candidates  # a brief: rarely sub-headed
+        if near < (_TOPIC_NEAR_UNTITLED if untitled else _TOPIC_NEAR):
             return False
         text = self.doc.text
         so_far = (cur.title or "") + text[cur.body_start : min(cur.body_end, cur.body_start + 600)]

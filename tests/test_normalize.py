@@ -329,3 +329,34 @@ def test_a_web_address_broken_across_lines_is_joined_without_a_space() -> None:
     assert normalize("网址：http://www.x.cn\n\nEnglish text here.").text == (
         "网址：http://www.x.cn\nEnglish text here."
     )
+
+
+@pytest.mark.parametrize(
+    "headline", ["港口集团开辟三条国际航线", "港口集团开辟三条国际航线助力外贸"]
+)
+def test_a_column_headline_its_news_item_repeats_keeps_its_line(headline: str) -> None:
+    column = [
+        "下一步园区将继续优化营商",
+        "环境，推动更多优质项目早",
+        "落地、早投产、早见效。",
+        headline,
+        "港口集团8日发布消息，今",
+        "年起开辟至东南亚、中东和",
+        "非洲的三条国际航线，每周",
+        "新增航班6班。",
+    ]
+    assert normalize("\n\n".join(column)).text.split("\n")[1] == headline
+
+
+def test_running_text_that_does_not_repeat_itself_is_still_joined() -> None:
+    column = [
+        "下一步园区将继续优化营商",
+        "环境，推动更多优质项目早",
+        "落地、早投产、早见效。",
+        "港口集团有关负责人表示将",
+        "进一步加密航线网络，服务",
+        "外贸企业拓展海外市场。",
+    ]
+    assert normalize("\n\n".join(column)).text.split("\n")[1] == (
+        "港口集团有关负责人表示将进一步加密航线网络，服务外贸企业拓展海外市场。"
+    )

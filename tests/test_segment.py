@@ -654,3 +654,25 @@ def test_glued_headlines_are_not_cut_between_a_number_and_its_unit() -> None:
         "全市新增科技型企业2.1万家",
         "科技创新再贷款额度增至8000亿元",
     ]
+
+
+@pytest.mark.parametrize(
+    "headline", ["港口集团开辟三条国际航线", "港口集团开辟三条国际航线助力外贸"]
+)
+def test_a_headline_printed_inside_a_narrow_column(headline: str) -> None:
+    column = [
+        "下一步园区将继续优化营商",
+        "环境，推动更多优质项目早",
+        "落地、早投产、早见效。",
+        headline,
+        "港口集团8日发布消息，今",
+        "年起开辟至东南亚、中东和",
+        "非洲的三条国际航线，每周",
+        "新增航班6班。",
+    ]
+    doc, blocks = segment_text("\n\n".join(column))
+    _check_invariants(doc, blocks)
+    assert [(b.title, squash(b.text)[:6]) for b in blocks] == [
+        (None, "下一步园区将"),
+        (headline, "港口集团8日"),
+    ]
