@@ -235,6 +235,8 @@ def is_structural_line(line: str) -> bool:
         return True
     if first in "►▶▷▸●◆■□" and len(s) <= 26:
         return True
+    if first in "▲△":
+        return True  # a photo caption
     if len(s) > 130 or not _STRUCT_HINT.search(s):
         return False  # the fast path: most lines have none of the tell-tale characters
     return bool(
@@ -244,6 +246,7 @@ def is_structural_line(line: str) -> bool:
         or _SECTION_TAG.match(s)
         or _TOC_MARKER.search(s)
         or (len(s) <= 40 and _PAGE_FURNITURE.search(s))
+        or (len(s) <= 16 and s.endswith("摄") and split_names(s[:-1]) is not None)
     )
 
 

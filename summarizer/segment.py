@@ -58,6 +58,9 @@ _CREDIT = re.compile(
 _CREDIT_NAMES = re.compile(
     r"(?:记者|摄影|社发|网发)[ \t\u3000\n]*(.+?)[ \t\u3000]*/?[ \t\u3000]*摄", re.S
 )
+_BARE_CREDIT = re.compile(
+    r"(?:^|[\s（(。])([^\s（(。]{2,4}(?:[ \t\u3000]+[^\s（(。)）]{2,4})*)[ \t\u3000]*摄[)）]?\s*$"
+)
 _CREDIT_PREFIX = re.compile(r"(?:新华社|本报|中新社|人民网)?(?:特约)?(?:摄影)?记者")
 _LEAD = re.compile(
     r"(?:(?:本报讯|本报(?!通讯员)[^，,。\s（(]{0,10}?[电讯]|新华社[^，,。\s（(]{0,14}?电|中新[网社][^，,。\s（(]{0,12}?电)"
@@ -96,6 +99,7 @@ _GLUED_MIN = 8  # chars: the shortest headline looked for inside a glued list li
 _GLUED_SHARE = 0.6  # share of a part's character pairs its own article must hold
 _GLUED_CROSS = 0.3  # ... and the other part's article at most
 _GLUED_WHOLE = 0.75  # a line one article holds this much of is one headline
+_CAPTION_MARK = frozenset("▲△")
 _MAGNITUDE = frozenset("十百千万亿")
 _UNIT = frozenset(".%十百千万亿元家个项名人次件台座所倍年月日号吨亩")
 _OPENING = frozenset("“‘（(《「『【")
@@ -243,8 +247,10 @@ class _Segmenter:
             return _Line(_Kind.BYLINE, start, end, s[m.end() :], cstart + m.end())
         if len(s) <= 40 and _PAGE_FURNITURE.search(s):
             return _Line(_Kind.TAG, start, end, s, cstart)  # page header or editor line
-        if len(s) <= 40 and _CREDIT.search(s):
+        if len(s) <= 40 and (_CREDIT.search(s) or self._name_credit(s, start, end)):
             return _Line(_Kind.CREDIT, start, end, s, cstart)
+        if s[0] in _CAPTION_MARK and len(s) <= 120:
+            return _Line(_Kind.CREDIT, start, end, s, cstart)  # "▲ 图为…": a photo caption
         if len(s) <= 10 and _CREDIT_PREFIX.fullmatch(s):
             return _Line(_Kind.CREDIT_PREFIX, start, end, s, cstart)
         if self._names_line(s, start, end):
@@ -269,6 +275,13 @@ class _Segmenter:
             # "谁来破局？": a headline may end with a question or exclamation mark
             return _Line(_Kind.HEAD, start, end, s, cstart)
         return _Line(_Kind.BODY, start, end, s, cstart)
+
+    def _name_credit(self, s: str, start: int, end: int) -> bool:
+        """ "张三 摄", "张三 李四 摄": a photographer's credit without a role word."""
+        if len(s) > 16 or s[-1] != "摄":
+            return False
+        original = self._original(start, end).rstrip()
+        return split_names(original[:-1]) is not None
 
     def _names_line(self, s: str, start: int, end: int) -> bool:
         if len(s) > 30:
@@ -371,6 +384,13 @@ class _Segmenter:
             return self._on_body(i, body)
         if line.toc:
             self.toc_seen = True
+        if (
+            self.cur is not None
+            and line.text[:1] not in "（(["
+            and self._kind_at(i + 1) in (_Kind.CREDIT, _Kind.CREDIT_PREFIX)
+        ):
+            self.header.append(line)  # it describes the photo credited next: a caption
+            return i + 1
         if not self.header and self.cur is not None and not self._starts_article(i):
             self._extend_body(line)
             return i + 1
@@ -417,6 +437,18 @@ class _Segmenter:
             desc = _Line(_Kind.BODY, cur.last_start, cur.end, "", cur.last_start)
             cur.end = cur.body_end = cur.last_start - 1
         first = desc or start_line
+        last = self.blocks[-1] if self.blocks else None
+        if (
+            last is not None
+            and last.kind is BlockKind.CAPTION
+            and not self.doc.text[last.end : first.start].strip()
+        ):
+            # the pieces of one photo's caption: its text, its credit
+            last.end = last.body_end = line.end
+            last.byline = last.byline or names
+            if cur is not None:
+                cur.after_credit = True
+            return i + 1
         caption = _Draft(
             BlockKind.CAPTION,
             first.start,
@@ -684,7 +716,10 @@ class _Segmenter:
         original = self._original(start, end)
         m = _CREDIT_NAMES.search(original)
         if not m:
-            return None
+            # no role word: "张三 摄", "（张三 李四 摄）"
+            bare = _BARE_CREDIT.search(original)
+            names = split_names(bare.group(1)) if bare else None
+            return " ".join(names) if names else None
         names = [n for n in _NAME_SEP.split(m.group(1)) if n]
         return " ".join(names) or None
 

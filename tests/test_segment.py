@@ -676,3 +676,31 @@ def test_a_headline_printed_inside_a_narrow_column(headline: str) -> None:
         (None, "下一步园区将"),
         (headline, "港口集团8日"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("caption", "text", "byline"),
+    [
+        ("▲ 园区企业生产车间。 本报记者 张三 摄", "▲园区企业生产车间。本报记者张三摄", "张三"),
+        ("园区企业生产车间。（张三 摄）", "园区企业生产车间。（张三摄）", "张三"),
+        ("园区企业生产车间。\n\n张三 李四 摄", "园区企业生产车间。张三李四摄", "张三 李四"),
+        ("园区企业生产车间\n\n本报记者 张三 摄", "园区企业生产车间本报记者张三摄", "张三"),
+        ("▲园区企业生产车间", "▲园区企业生产车间", None),
+    ],
+)
+def test_photo_caption_forms_between_two_articles(
+    caption: str, text: str, byline: str | None
+) -> None:
+    raw = (
+        f"园区项目建设提速\n\n本报讯 今年以来，园区新开工项目32个。\n\n{caption}\n\n"
+        "港口集团开辟三条国际航线\n\n本报讯 港口集团8日发布消息，今年起开辟三条国际航线。\n"
+    )
+    doc, blocks = segment_text(raw)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title) for b in blocks] == [
+        (A, "园区项目建设提速"),
+        (C, None),
+        (A, "港口集团开辟三条国际航线"),
+    ]
+    assert (squash(blocks[1].text), blocks[1].byline) == (text, byline)
+    assert squash(blocks[0].text) == "今年以来，园区新开工项目32个。"
