@@ -170,3 +170,27 @@ def test_metrics_evaluator_for_the_eval_command() -> None:
     row = ev.row(total)
     assert len(row) == len(ev.columns) and row[0] == "TOTAL"
     assert ev.as_json(score)["recall"] == 1.0
+
+
+def test_a_unit_class_the_gold_schema_lacks_matches_other() -> None:
+    """The gold schema has no EUR class: 欧元 amounts are annotated unit_class "other"."""
+    text = "德国企业追加投资1.5亿欧元。"
+    gold = GoldIssue(
+        source="t.txt",
+        articles=[
+            GoldArticle(
+                first_chars="德国企业追加投资",
+                last_chars="1.5亿欧元。",
+                metrics=[gm("追加投资1.5亿欧元", 1.5e8, "other")],
+            )
+        ],
+    )
+    s = text.index("追加投资")
+    pred = Metric(
+        subject="德国企业", indicator="追加投资", value=1.5, unit="亿欧元",
+        normalized=NormalizedValue(value=1.5e8, unit=NormalizedUnit.EUR),
+        kind=MetricKind.LEVEL, qualifier=Qualifier.EXACT, quote="追加投资1.5亿欧元",
+        span=(s, s + len("追加投资1.5亿欧元")),
+    )  # fmt: skip
+    score = evaluate_metrics([pred], gold, text=text)
+    assert (score.true_positives, score.false_positives) == (1, 0)

@@ -236,3 +236,120 @@ def test_chinese_numerals_with_magnitudes(
 @pytest.mark.parametrize("text", ["数十家企业", "几十个项目", "若干家单位", "一家企业", "一个项目"])
 def test_vague_chinese_counts_are_not_invented(text: str) -> None:
     assert find_numbers(text) == []
+
+
+# --- generalisation rules (held-out follow-up); fixtures written for these tests -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "normalized", "qualifier"),
+    [
+        ("预计年产值超百亿元", 100, "亿元", 1e10, Qualifier.OVER),
+        ("产业规模突破千亿元", 1000, "亿元", 1e11, Qualifier.OVER),
+        ("其中规上企业近百家", 100, "家", 100, Qualifier.APPROX),
+        ("带动就业逾千人", 1000, "人", 1000, Qualifier.OVER),
+        ("累计发行规模突破万亿元", 1, "万亿元", 1e12, Qualifier.OVER),
+    ],
+)
+def test_round_magnitudes_after_a_qualifier(text, value, unit, normalized, qualifier) -> None:
+    p = one(text)
+    assert (p.value, p.unit, p.normalized_value, p.qualifier) == (
+        value,
+        unit,
+        normalized,
+        qualifier,
+    )
+
+
+@pytest.mark.parametrize("text", ["打造百亿元级产业集群", "百家争鸣", "千亿级赛道", "数百家企业"])
+def test_bare_round_magnitudes_without_a_qualifier_are_not_statistics(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("货运专列累计开行85列", "列", 85),
+        ("每天开行往返班车12趟", "趟", 12),
+        ("保障航班起降340架次", "架次", 340),
+        ("首批8只基金已经设立", "只", 8),
+    ],
+)
+def test_general_counters(text: str, unit: str, value: float) -> None:
+    p = one(text)
+    assert (p.unit, p.value, p.normalized_unit) == (unit, value, NormalizedUnit.COUNT)
+
+
+def test_a_counter_character_starting_a_verb_is_not_a_unit() -> None:
+    assert find_numbers("有3列入选省级名单") == []
+
+
+def test_qualifier_between_magnitude_and_counter() -> None:
+    p = one("服务2.5万余家小微企业")
+    assert (p.unit, p.normalized_value, p.qualifier) == ("万家", 25000, Qualifier.OVER)
+    assert "服务2.5万余家小微企业"[p.start : p.end] == "2.5万余家"
+
+
+def test_basis_points_keep_their_unit_and_sign() -> None:
+    p = one("平均利率较上年下降约25个基点")
+    assert (p.unit, p.normalized_value, p.kind, p.qualifier) == (
+        "个基点",
+        -25,
+        MetricKind.CHANGE_RATE,
+        Qualifier.APPROX,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("贷款利率下调0.5个百分点", -0.5),
+        ("成本较市场水平低近2个百分点", -2),
+        ("增速高于全省1.2个百分点", 1.2),
+        ("占比提高3个百分点", 3),
+    ],
+)
+def test_percentage_points_are_kind_other_and_signed(text: str, value: float) -> None:
+    p = one(text)
+    assert p.kind is MetricKind.OTHER
+    assert p.normalized_value == value
+
+
+def test_the_value_reached_after_a_change_is_a_level() -> None:
+    found = find_numbers("存款利率下调0.1个百分点至2.5%")
+    assert [(p.kind, p.normalized_value) for p in found] == [
+        (MetricKind.OTHER, -0.1),
+        (MetricKind.LEVEL, 2.5),
+    ]
+    shares = find_numbers("覆盖面提高5个百分点至60%")
+    assert shares[1].kind is MetricKind.SHARE
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("审批时间比上年缩短15天", MetricKind.CHANGE_AMOUNT, -15),
+        ("运输时间减少6小时", MetricKind.CHANGE_AMOUNT, -6),
+        ("产值增长3倍", MetricKind.CHANGE_RATE, 3),
+    ],
+)
+def test_changes_of_other_units(text: str, kind: MetricKind, value: float) -> None:
+    p = one(text)
+    assert (p.kind, p.normalized_value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["力争在2至3年内建成", "计划5年内新增", "其中投资超5亿元的重点项目8个"],
+)
+def test_timeframes_and_size_class_phrases(text: str) -> None:
+    found = find_numbers(text)
+    assert all(p.unit not in ("年", "亿元") for p in found), [p.unit for p in found]
+
+
+def test_thousands_separators_do_not_break_the_clause_kind() -> None:
+    found = find_numbers("分别新增1,105家和2,087家")
+    assert [(p.value, p.kind) for p in found] == [
+        (1105, MetricKind.CHANGE_AMOUNT),
+        (2087, MetricKind.CHANGE_AMOUNT),
+    ]

@@ -179,6 +179,18 @@ def _flatten(
     return out
 
 
+# Unit classes the gold schema has; any other (EUR) is written "other" in the gold.
+_GOLD_CLASSES = frozenset(
+    ["CNY", "USD", "percent", "percentage_point", "count", "area_m2", "other"]
+)
+
+
+def _gold_class(m: Metric) -> str:
+    """The predicted unit class as the gold schema writes it (欧元 → other)."""
+    unit = m.normalized.unit.value
+    return unit if unit in _GOLD_CLASSES else "other"
+
+
 def _close(a: float, b: float) -> bool:
     a, b = abs(a), abs(b)
     return a == b or abs(a - b) <= _REL_TOL * max(a, b)
@@ -276,7 +288,7 @@ def evaluate_metrics(
     def candidates(gm: GoldMetric, ranges: list[tuple[int, int]]) -> list[int]:
         out: list[int] = []
         for i, m in enumerate(preds):
-            if used[i] or m.normalized.unit.value != gm.unit_class:
+            if used[i] or _gold_class(m) != gm.unit_class:
                 continue
             if not _close(m.normalized.value, gm.normalized_value):
                 continue

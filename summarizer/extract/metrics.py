@@ -31,7 +31,8 @@ __all__ = ["SubjectKind", "extract_metrics"]
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]|…{1,2}")
 _FULL_STOP = re.compile(r"[。！？!?]|…{1,2}")
-_CLAUSE_END = re.compile(r"[，,；;。！？!?：:]|…{1,2}")
+# A comma between a digit and exactly three digits is a thousands separator (3,105家), not a break.
+_CLAUSE_END = re.compile(r"[；;。！？!?：:]|(?<!\d)[，,]|[，,](?!\d{3}(?!\d))|…{1,2}")
 _WS = re.compile(r"\s+")
 _MAX_QUOTE = 50  # squashed characters; the gold's quotes are 8-60
 _MIN_QUOTE = 8

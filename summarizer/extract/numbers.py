@@ -101,6 +101,8 @@ _PERCENT = {
     "个百分点": _U(_Cls.POINT, NormalizedUnit.PERCENTAGE_POINT),
     "百分点": _U(_Cls.POINT, NormalizedUnit.PERCENTAGE_POINT),
     "‰": _U(_Cls.OTHER, NormalizedUnit.OTHER),
+    "个基点": _U(_Cls.OTHER, NormalizedUnit.OTHER),  # basis points: a rate change, class other
+    "基点": _U(_Cls.OTHER, NormalizedUnit.OTHER),
 }
 _AREA = {
     "平方米": _U(_Cls.AREA, NormalizedUnit.AREA_M2),
@@ -112,7 +114,8 @@ _AREA = {
 }
 _COUNT_WORDS = _words(
     "家次 户次 人次 项次 部门 部委 个 家 项 名 人 户 条 次 支 只 场 笔 台 套 件 座 所 位 批 款 种 "
-    "类 辆 艘 架 本 篇 份 张 棵 株 头 间 栋 处 例 起 宗 块 枚 颗 道 单 组 方面 大类"
+    "类 辆 艘 架 本 篇 份 张 棵 株 头 间 栋 处 例 起 宗 块 枚 颗 道 单 组 方面 大类 "
+    "列 趟 班 班次 车次 航次 架次 艘次 批次 场次 门 根 片 瓶 箱 束 幢 首 部 轮 盏 吨次"
 )
 _COUNT = {w: _U(_Cls.COUNT, NormalizedUnit.COUNT) for w in _COUNT_WORDS}
 _OTHER_WORDS = _words(
@@ -130,6 +133,12 @@ UNITS: dict[str, _Unit] = {**_SKIP, **_OTHER, **_COUNT, **_AREA, **_PERCENT, **_
 _UNIT_RE = re.compile("|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)))
 
 # Units a Chinese numeral may carry (三家, 两成, 十余个); anything else (三大工程, 四个一) is prose.
+# A counter followed by one of these is the first character of a word (列入, 部署, 门槛, 首发).
+_COUNTER_VERB_AFTER: dict[str, str] = {
+    "列": "入为出表车", "部": "署门委分长", "门": "槛户类", "首": "发批次届", "轮": "番", "班": "子级",
+    "片": "区", "根": "据本",
+}  # fmt: skip
+
 _CN_OK_UNITS = frozenset(
     _words(
         "家 个 项 名 人 人次 户次 家次 户 部门 部委 条 次 支 只 场 笔 台 套 座 所 位 成 倍 天 个月 方面 "
@@ -177,17 +186,22 @@ _DURATIONS = frozenset(["年", "天", "小时", "分钟", "个月", "周"])
 _PROGRAMME_NOUNS = ("行动", "计划", "规划", "生活圈", "工程", "攻坚", "专项")
 _ROUND = {"百": 100.0, "千": 1000.0, "万": 10000.0}
 _CLASS_NOUNS = ("项目", "企业", "工业企业", "大项目", "级")
+_CLASS_PHRASE = re.compile(r"的[\u4e00-\u9fff“”]{0,8}?(?:项目|企业|工程)")
 _RANGE_DASH = frozenset("-－—–~～至到")
-_CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:]")
+# A comma between a digit and exactly three digits is a thousands separator, not a clause break.
+_CLAUSE_BREAK = re.compile(r"[；;。！？!?：:]|(?<!\d)[，,]|[，,](?!\d{3}(?!\d))")
 _WS = frozenset(" \t\r\n\u3000\xa0")
 
 # Kind triggers (searched in the clause before the number; the one nearest the number wins).
-_RATE_UP = ("同比增长", "环比增长", "增长率", "增速", "增幅", "增长", "上升", "上涨", "提高", "提升", "攀升", "增加", "扩大", "高出", "增")  # fmt: skip
-_RATE_DOWN = ("同比下降", "环比下降", "下降", "降幅", "下滑", "回落", "减少", "降低", "缩减", "缩短", "压缩", "节省", "节约", "减", "降", "跌")  # fmt: skip
+_RATE_UP = ("上调", "调高", "同比增长", "环比增长", "增长率", "增速", "增幅", "增长", "上升", "上涨", "提高", "提升", "攀升", "增加", "扩大", "高出", "增")  # fmt: skip
+_RATE_DOWN = ("下调", "调低", "调降", "同比下降", "环比下降", "下降", "降幅", "下滑", "回落", "减少", "降低", "缩减", "缩短", "压缩", "节省", "节约", "减", "降", "跌")  # fmt: skip
 _SHARE = ("比重", "占比", "份额", "占", "任务的", "比例", "率")
 _LEVEL_RATES = ("费率", "利率", "税率", "汇率", "息率")
 _AMOUNT_UP = ("新增", "新设", "净增", "增加", "增长", "超去年同期", "超上年同期", "多出")
 _AMOUNT_DOWN = ("减少", "下降", "净减")
+_POINT_UP = ("高于", "高出", "高")
+_POINT_DOWN = ("低于", "低", "少")
+_RELATIVE_UNITS = ("倍", "基点", "‰")
 _NOT_TRIGGERS = ("增加值", "增长极", "增长点", "增长动能", "增长引擎")
 
 
@@ -279,14 +293,21 @@ def _last_index(hay: str, needles: tuple[str, ...]) -> tuple[int, str]:
     return best, found
 
 
-def classify_kind(prefix: str, unit_class: NormalizedUnit) -> tuple[MetricKind, int]:
+def classify_kind(
+    prefix: str, unit_class: NormalizedUnit, unit: str = ""
+) -> tuple[MetricKind, int]:
     """Kind and sign of a number from the clause words before it (whitespace removed).
 
     The trigger nearest the number wins; a change verb followed by 至/到 (降至1%) names a level.
+    Percentage points are kind other (the gold's convention), signed: 下调0.25个百分点 → -0.25.
+    Other units changed by a verb: multiples and basis points (增长2倍, 下降40个基点) are rates,
+    anything else (缩短12天) is an absolute change_amount.
     """
     p = _strip_triggers("".join(prefix.split()))[-40:]
     if unit_class is NormalizedUnit.PERCENTAGE_POINT:
-        return MetricKind.OTHER, 1
+        up, _ = _last_index(p, _RATE_UP + _POINT_UP)
+        down, _ = _last_index(p, _RATE_DOWN + _POINT_DOWN)
+        return MetricKind.OTHER, (-1 if down > up and p[down : down + 1] not in ("至", "到") else 1)
     if unit_class is NormalizedUnit.PERCENT:
         up, _ = _last_index(p, _RATE_UP)
         down, _ = _last_index(p, _RATE_DOWN)
@@ -309,7 +330,10 @@ def classify_kind(prefix: str, unit_class: NormalizedUnit) -> tuple[MetricKind, 
         best = max(up, down)
         if best < 0 or p[best : best + 1] in ("至", "到"):
             return MetricKind.LEVEL, 1  # 连续11年, 缩短至3天
-        return MetricKind.CHANGE_RATE, (-1 if down == best and down > up else 1)  # 增长2倍
+        sign = -1 if down == best and down > up else 1
+        if unit.endswith(_RELATIVE_UNITS):
+            return MetricKind.CHANGE_RATE, sign  # 增长2倍, 下降40个基点
+        return MetricKind.CHANGE_AMOUNT, sign  # 缩短12天
     up, _ = _last_index(p, _AMOUNT_UP)
     down, _ = _last_index(p, _AMOUNT_DOWN)
     best = max(up, down)
@@ -371,6 +395,10 @@ def _read_unit(text: str, num_end: int, chinese: bool) -> _UnitRead | None:
                 rest = _UNIT_RE.match(win, i + len(mag))
                 if rest is not None and UNITS[rest.group(0)].cls is _Cls.SKIP:
                     return None  # 3万亿级, 5千年: not a statistic
+                if rest is None and win[i + len(mag) : i + len(mag) + 1] in ("余", "多"):
+                    rest = _UNIT_RE.match(win, i + len(mag) + 1)  # 1.2万余家: 余 after 万
+                    if rest is not None:
+                        suffix_q = Qualifier.OVER
                 unit_text, magnitude, i, m = mag, factor, i + len(mag), rest
                 break
     if m is None:
@@ -384,6 +412,8 @@ def _read_unit(text: str, num_end: int, chinese: bool) -> _UnitRead | None:
         if unit.cls is _Cls.SKIP:
             return None
         after = win[m.end() : m.end() + 1]
+        if after and after in _COUNTER_VERB_AFTER.get(word, ""):
+            return None  # 3列入, 5部署: the counter character starts a verb
         if word == "个" and after and (after in _CN_DIGITS or after in "“\"'‘「"):
             return None  # 四个一, 3个"一件事": slogans
         if chinese and word not in _CN_OK_UNITS:
@@ -449,11 +479,14 @@ _SEPARATORS = frozenset("%％、，,和及与以分别为 \n\t\u3000")
 
 def _kind_prefix(prefix: str) -> str:
     """The clause words that can qualify this number: those after the previous number, unless
-    only a list separator lies between (分别增长370.4%、298.3% share their verb)."""
+    only its unit and a list separator lie between (分别增长370.4%、298.3%, 新增5家和8家 share
+    their verb)."""
     for k in range(len(prefix) - 1, -1, -1):
         if _LAST_NUMBER.match(prefix[k]):
             tail = prefix[k + 1 :]
-            if all(c in _SEPARATORS for c in tail):
+            unit = _UNIT_RE.match("".join(tail.split()).lstrip("万亿千百余多"))
+            rest = "".join(tail.split()).lstrip("万亿千百余多")[unit.end() if unit else 0 :]
+            if all(c in _SEPARATORS for c in rest):
                 return prefix
             return tail
     return prefix
@@ -488,6 +521,13 @@ def _parse_at(
     round_value: float | None = None
     if chinese and literal in _ROUND and text[e : e + 1] in ("余", "多"):
         round_value = _ROUND[literal]  # 百余家, 千余人: a round count with a qualifier
+    elif chinese and _BARE_ROUND.fullmatch(literal) and _qualified(text, s):
+        # 近百家, 超百亿元, 突破千亿元, 突破万亿元: a round magnitude after a qualifier
+        lead = literal[0]
+        if lead in "百千":
+            round_value, literal, e = _ROUND[lead], lead, s + 1
+        else:
+            round_value, literal, e = 1.0, "", s  # 万亿元: the magnitude is the unit's
     elif chinese:
         k = 0
         while k < len(literal) and literal[k] in "百千万亿":
@@ -544,10 +584,12 @@ def _parse_at(
         after, _ = _window_after(text, end, 4)
         if after.startswith(_PROGRAMME_NOUNS):
             return None, next_pos  # 5年行动计划, 15分钟生活圈: a programme name, not a statistic
+    if unit_text in _DURATIONS and text[end : end + 1] == "内":
+        return None, next_pos  # 将在3至5年内: a timeframe, not a statistic
     if qualifier is not Qualifier.EXACT and unit.cls is _Cls.MONEY:
-        after, _ = _window_after(text, end, 4)
-        if after.startswith(_CLASS_NOUNS):
-            return None, next_pos  # 超10亿元项目, 500万元以上企业: a size class, not a statistic
+        after, _ = _window_after(text, end, 12)
+        if after.startswith(_CLASS_NOUNS) or _CLASS_PHRASE.match(after):
+            return None, next_pos  # 超10亿元项目, 超1亿美元的重大项目: a size class
     norm_value = value * magnitude * unit.factor
     if not math.isfinite(norm_value):
         return None, next_pos
@@ -560,7 +602,14 @@ def _parse_at(
             if word in squashed:
                 qualifier = q
                 break
-    kind, sign = classify_kind(prefix, unit.norm)
+    kind, sign = classify_kind(prefix, unit.norm, unit_text)
+    tail = "".join(prefix.split())
+    if tail.endswith(("至", "到")) and _UNIT_RE.fullmatch(tail[:-1]):
+        # 下调0.25个百分点至1.5%: the value reached after a change is a level (or share)
+        clause = "".join(text[clause_start:start].split())
+        rate_word = any(w in clause for w in _LEVEL_RATES)
+        is_share = unit.norm is NormalizedUnit.PERCENT and not rate_word
+        kind, sign = (MetricKind.SHARE if is_share else MetricKind.LEVEL), 1
     parsed = ParsedNumber(
         start=start,
         end=end,
@@ -576,6 +625,15 @@ def _parse_at(
         sign=sign,
     )
     return parsed, next_pos
+
+
+_BARE_ROUND = re.compile(r"[百千](?:万|亿|万亿)?|万亿?")
+
+
+def _qualified(text: str, pos: int) -> bool:
+    """Is the number at ``pos`` preceded by a qualifier word (近, 超, 突破…)?"""
+    before, _ = _window_before(text, pos, 4)
+    return _prefix_qualifier(before)[0] is not Qualifier.EXACT
 
 
 def _skip_ws(text: str, pos: int) -> int:
