@@ -323,3 +323,35 @@ def test_offices_quoted_as_sources_are_not_subjects() -> None:
     text = "孝感高新区加快发展。记者从高新区经济发展局获悉，生物医药产业实现营业收入64.3亿元。"
     block, doc = make(text)
     assert [m.subject for m in extract_metrics(block, doc)] == ["孝感高新区"]
+
+
+# --- generalisation rules (held-out follow-up); fixtures written for these tests -----------------
+
+
+def _metrics(text: str, title: str | None = None):
+    block, doc = make(text, title)
+    return extract_metrics(block, doc)
+
+
+def test_a_change_verb_carries_over_parallel_clauses() -> None:
+    ms = _metrics(
+        "今年以来，甲市高新区新登记企业2.1万家；乙地区合计0.85万家；丙地区不足900家。"
+        "园区新设外资项目40个，其中总投资超5亿元的重大外资项目6个。"
+    )
+    for value in (2.1, 0.85, 900, 40, 6):
+        assert by_value(ms, value).kind is MetricKind.CHANGE_AMOUNT, value
+
+
+def test_a_clause_with_its_own_verb_does_not_inherit_a_change() -> None:
+    ms = _metrics("园区新增上市企业3家，首发募集资金合计8.2亿元，每年举办路演活动不少于20场。")
+    assert by_value(ms, 3).kind is MetricKind.CHANGE_AMOUNT
+    assert by_value(ms, 8.2).kind is MetricKind.LEVEL
+    fifty = by_value(ms, 20)
+    assert (fifty.kind, fifty.qualifier) == (MetricKind.LEVEL, Qualifier.OVER)
+
+
+def test_thousands_separators_keep_the_quote_whole() -> None:
+    ms = _metrics("甲高新区、乙高新区分别新登记1,205家和1,087家。")
+    first, second = by_value(ms, 1205), by_value(ms, 1087)
+    assert first.subject == "甲高新区" and second.subject == "乙高新区"
+    assert "1,087家" in second.quote and "1,205家" in first.quote

@@ -98,7 +98,8 @@ _POST_NOUN_END = re.compile(
     r"均|都|共同|分别|通过|落户|入驻|签约|上市|比拼|竞争|带动|助力"
 )
 _POST_PHRASE_END = re.compile(r"[，,；;。！？!?：:（(]|\d")
-_AMOUNT_CONT_VERBS = ("有", "数量", "规模", "总","出资", "实现", "完成", "投资", "引进", "签约", "办理", "兑现", "累计", "达到", "获得", "申报", "发放", "提供", "占", "达")  # fmt: skip
+_AMOUNT_CONT_VERBS = ("有", "数量", "规模", "总","出资", "实现", "完成", "投资", "引进", "签约", "办理", "兑现", "累计", "达到", "获得", "申报", "发放", "提供", "占", "达",
+                      "募集", "融资", "举办", "开展", "组织", "拨付", "发行", "培育", "集聚", "吸引", "建设", "建成")  # fmt: skip
 
 
 def _squash_map(text: str) -> tuple[str, list[int]]:
@@ -458,6 +459,7 @@ class _Draft:
     q_end: int
     sentence: int
     post: str
+    full_sentence: int = 0  # start of the sentence up to 。！？ (sentence: up to ；too)
 
 
 def _drafts(
@@ -530,19 +532,27 @@ def _drafts(
         if p.normalized_unit is NormalizedUnit.AREA_M2 and not _AREA_WORDS.search(indicator):
             owner = _post_noun(text, p.end) if text[p.end : p.end + 1] == "的" else ""
             indicator = (owner or indicator) + "面积"  # 22.6平方公里的湿地公园 → 湿地公园面积
+        clause_words = _squash(text[clause_start : p.start])
         if (
             kind is MetricKind.LEVEL
             and prev is not None
-            and same_sentence
+            and prev.full_sentence == _unit_start(ctx.full_stops, p.start)
             and prev.kind is MetricKind.CHANGE_AMOUNT
             and p.normalized_unit not in (NormalizedUnit.PERCENT, NormalizedUnit.OTHER)
-            and not any(v in _squash(text[clause_start : p.start]) for v in _AMOUNT_CONT_VERBS)
+            and (
+                # 新设项目86个，其中…重大项目11个: a part of the new ones is new too
+                (clause_words.startswith("其中") and p.normalized_unit is prev.p.normalized_unit)
+                or not any(v in clause_words for v in _AMOUNT_CONT_VERBS)
+            )
         ):
             kind = (
                 MetricKind.CHANGE_AMOUNT
             )  # 新增上市企业1家,科创板拟上市企业1家: one verb for the list
         q_start, q_end = _quote_bounds(ctx, p, region_start if region_start >= 0 else clause_start)
-        draft = _Draft(p, subject, indicator or None, period, kind, q_start, q_end, sentence, post)
+        draft = _Draft(
+            p, subject, indicator or None, period, kind, q_start, q_end, sentence, post,
+            _unit_start(ctx.full_stops, p.start),
+        )  # fmt: skip
         drafts.append(draft)
         prev = draft
     return drafts
