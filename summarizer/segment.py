@@ -99,6 +99,7 @@ _GLUED_MIN = 8  # chars: the shortest headline looked for inside a glued list li
 _GLUED_SHARE = 0.6  # share of a part's character pairs its own article must hold
 _GLUED_CROSS = 0.3  # ... and the other part's article at most
 _GLUED_WHOLE = 0.75  # a line one article holds this much of is one headline
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 _CAPTION_MARK = frozenset("▲△")
 _MAGNITUDE = frozenset("十百千万亿")
 _UNIT = frozenset(".%十百千万亿元家个项名人次件台座所倍年月日号吨亩")
@@ -244,7 +245,10 @@ class _Segmenter:
             s, cstart = s[m.end() :].lstrip(_HS), cstart + m.end()
         m = _BYLINE_MARK.match(s)
         if m and len(s) - m.end() <= 24:
-            return _Line(_Kind.BYLINE, start, end, s[m.end() :], cstart + m.end())
+            rest = s[m.end() :]
+            if self._marked_label(rest, cstart + m.end(), end):
+                return _Line(_Kind.TAG, start, end, s, cstart)  # "■ 园区动态": a section label
+            return _Line(_Kind.BYLINE, start, end, rest, cstart + m.end())
         if len(s) <= 40 and _PAGE_FURNITURE.search(s):
             return _Line(_Kind.TAG, start, end, s, cstart)  # page header or editor line
         if len(s) <= 40 and (_CREDIT.search(s) or self._name_credit(s, start, end)):
@@ -275,6 +279,13 @@ class _Segmenter:
             # "谁来破局？": a headline may end with a question or exclamation mark
             return _Line(_Kind.HEAD, start, end, s, cstart)
         return _Line(_Kind.BODY, start, end, s, cstart)
+
+    def _marked_label(self, rest: str, start: int, end: int) -> bool:
+        """After a box mark, a section label rather than a byline: no role word, no names,
+        and longer than a name with a surname the list does not know."""
+        if len(rest) <= 3 or _BYLINE_ROLE.search(rest) or not _CJK_ONLY.fullmatch(rest):
+            return False
+        return _byline_names(self._original(start, end)) is None
 
     def _name_credit(self, s: str, start: int, end: int) -> bool:
         """ "张三 摄", "张三 李四 摄": a photographer's credit without a role word."""

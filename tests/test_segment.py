@@ -704,3 +704,24 @@ def test_photo_caption_forms_between_two_articles(
     ]
     assert (squash(blocks[1].text), blocks[1].byline) == (text, byline)
     assert squash(blocks[0].text) == "今年以来，园区新开工项目32个。"
+
+
+@pytest.mark.parametrize(
+    ("line", "kinds", "byline"),
+    [
+        ("■ 园区动态", [OTH, A], None),  # a section label behind a box mark
+        ("■ 欧阳娜娜", [A], "欧阳娜娜"),  # a name (compound surname) behind the same mark
+        ("■ 禤某", [A], "禤某"),  # a short name with a surname the list does not know
+    ],
+)
+def test_box_marked_section_label_or_byline(
+    line: str, kinds: list[BlockKind], byline: str | None
+) -> None:
+    text = f"{line}\n\n园区经济运行稳中向好\n\n本报讯 今年以来，园区经济运行总体平稳。\n"
+    if kinds == [A]:
+        text = f"园区经济运行稳中向好\n\n{line}\n\n今年以来，园区经济运行总体平稳。\n"
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [b.kind for b in blocks] == kinds
+    assert blocks[-1].title == "园区经济运行稳中向好"
+    assert blocks[-1].byline == byline
