@@ -97,7 +97,10 @@ _CREDIT = re.compile(
 )
 _PAGE_INDEX = re.compile(r"(?:第?[0-9一二三四五六七八九十]{1,3}版[ \t\u3000]*)+$")
 # A marker after the last sentence: continued on another page, the source, the end.
-_TRAILING_MARKER = re.compile(r"[（(](?:下转|转|接|来源|稿件来源|据|完|作者)[^（）()]{0,24}[）)]$")
+_TRAILING_MARKER = re.compile(
+    r"[（(](?:下转|转|接|来源|稿件来源|据|完|作者"
+    r"|(?:本报|新华社)?(?:特约|见习)?(?:记者|通讯员|实习生|摄影))[^（）()]{0,24}[）)]$"
+)
 _URL = re.compile(r"https?://|www\.", re.I)
 _PAGE_FURNITURE = re.compile(
     r"星期[一二三四五六日天]|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审校|值班编辑)[:：]"

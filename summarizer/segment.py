@@ -73,7 +73,8 @@ _ROLE_WORD = r"(?:(?:本报|新华社)?(?:特约)?(?:记者|通讯员|实习生)
 _TAIL_NAMES = re.compile(
     r"(?:(?<=[。！？!?…”」』）)])[ \t\u3000]+"
     rf"(?P<names>{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}(?:[ \t\u3000]+{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}){{0,5}})"
-    r"|(?<=[。！？!?…”」』])[（(](?P<paren>[\u4e00-\u9fff]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff]{2,4}){0,4})[）)])"
+    r"|(?<=[。！？!?…”」』])[（(](?P<paren>"
+    rf"{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}(?:[ \t\u3000、]+{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}){{0,4}})[）)])"
     r"[ \t\u3000]*$"
 )
 _TRAILING_SOURCE = re.compile(
@@ -488,8 +489,8 @@ class _Segmenter:
                 header = header[-1:]
             self._open(line, header)
             self.header = []
-        elif line.kind is _Kind.BODY and self._caption_after_credit(i, line):
-            pass
+        elif self._absorbed(i, line):
+            pass  # a caption piece or the authors of the article before
         elif (
             line.kind is _Kind.LEAD
             or cur is None
@@ -676,6 +677,28 @@ class _Segmenter:
         if not _caption_phrase(_squash(text[start:end])):
             return False
         return ends_paragraph(text[max(cur.body_start, start - 24) : start - 1])
+
+    def _absorbed(self, i: int, line: _Line) -> bool:
+        if line.kind is _Kind.BODY:
+            return self._caption_after_credit(i, line)
+        return self._closing_byline(i, line)
+
+    def _closing_byline(self, i: int, line: _Line) -> bool:
+        """ "（记者 张三 通讯员 李四）" alone on a line after an article's last sentence, with no
+        paragraph under it: the article's authors, not the lead of a new one."""
+        cur = self.cur
+        if (
+            cur is None
+            or not cur.ends_sentence
+            or line.text[:1] not in "（("
+            or _lead_end(line.text) != len(line.text)
+            or self._kind_at(i + 1) in _BODY_KINDS
+        ):
+            return False
+        cur.byline = cur.byline or self._lead_names(line.content_start, line.end)
+        cur.end = line.end
+        cur.closed = True
+        return True
 
     def _caption_after_credit(self, i: int, line: _Line) -> bool:
         """A one-phrase caption printed under its credit, standing alone (no paragraph of

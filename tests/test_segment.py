@@ -725,3 +725,31 @@ def test_box_marked_section_label_or_byline(
     assert [b.kind for b in blocks] == kinds
     assert blocks[-1].title == "园区经济运行稳中向好"
     assert blocks[-1].byline == byline
+
+
+@pytest.mark.parametrize(
+    ("tail", "byline"),
+    [
+        ("（本报记者 张三）", "张三"),  # a role word inside the brackets, on the last line
+        ("\n\n（记者 张三 通讯员 李四）", "张三 李四"),  # alone on a line, nothing under it
+    ],
+)
+def test_bracketed_byline_after_the_last_sentence(tail: str, byline: str) -> None:
+    text = f"园区经济运行稳中向好\n\n今年以来，园区经济运行总体平稳。{tail}\n"
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title, b.byline, b.text) for b in blocks] == [
+        (A, "园区经济运行稳中向好", byline, "今年以来，园区经济运行总体平稳。")
+    ]
+
+
+def test_bracketed_byline_over_a_paragraph_is_a_lead() -> None:
+    text = (
+        "园区项目建设提速\n\n本报讯 今年以来，园区新开工项目32个。\n\n"
+        "（记者 张三）\n\n港口集团8日发布消息，今年起开辟三条国际航线。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.byline, squash(b.text)[:6]) for b in blocks] == [
+        (None, "今年以来，园"),
+        ("张三", "港口集团8日"),
+    ]
