@@ -100,6 +100,9 @@ _GLUED_MIN = 8  # chars: the shortest headline looked for inside a glued list li
 _GLUED_SHARE = 0.6  # share of a part's character pairs its own article must hold
 _GLUED_CROSS = 0.3  # ... and the other part's article at most
 _GLUED_WHOLE = 0.75  # a line one article holds this much of is one headline
+_PHOTO_OPENERS = ("图为", "上图", "下图", "左图", "右图", "图片为")
+# Function words of a predicate: a caption's noun phrase has none ("园区企业生产车间。").
+_PREDICATE = re.compile(r"[是了将已把被着]")
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 _CAPTION_MARK = frozenset("▲△")
 _MAGNITUDE = frozenset("十百千万亿")
@@ -382,7 +385,8 @@ class _Segmenter:
             return False
         below = following[:_TOPIC_REACH]
         near = sum(p in below for p in pairs) / len(pairs)
-        untitled = cur.title is None and not cur.candidates  # a brief: rarely sub-headed
+        # a photo story or brief with no title and no lead is rarely sub-headed
+        untitled = cur.title is None and not cur.candidates and not cur.led
         if near < (_TOPIC_NEAR_UNTITLED if untitled else _TOPIC_NEAR):
             return False
         text = self.doc.text
@@ -905,13 +909,16 @@ class _Segmenter:
 
 
 def _caption_phrase(squashed: str) -> bool:
-    """One short phrase ending with a full stop ("…发布会现场。"): how photo captions read."""
-    return (
+    """One short noun phrase ending with a full stop ("…发布会现场。"): how photo captions
+    read. A statement ("这是园区第三次获此殊荣。") has a predicate word and stays text."""
+    if not (
         len(squashed) <= _CAPTION_ARTICLE_MIN
         and squashed[-1:] in "。."
         and not _COMMA.search(squashed)
         and not _INNER_STOP.search(squashed[:-1])
-    )
+    ):
+        return False
+    return squashed.startswith(_PHOTO_OPENERS) or not _PREDICATE.search(squashed)
 
 
 def _can_cut(text: str, k: int) -> bool:

@@ -753,3 +753,18 @@ def test_bracketed_byline_over_a_paragraph_is_a_lead() -> None:
         (None, "今年以来，园"),
         ("张三", "港口集团8日"),
     ]
+
+
+def test_a_short_statement_before_a_credit_stays_the_end_of_its_article() -> None:
+    text = (
+        "园区项目建设提速\n\n本报讯 今年以来，园区新开工项目32个。\n\n"
+        "这是园区第三次获此殊荣。\n\n图片来源：某高新区\n\n"
+        "港口集团开辟三条国际航线\n\n本报讯 港口集团8日发布消息，今年起开辟三条国际航线。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, squash(b.text)[-8:]) for b in blocks] == [
+        (A, "园区第三次获此殊荣。"[-8:]),
+        (C, "图片来源：某高新区"[-8:]),
+        (A, "起开辟三条国际航线。"[-8:]),
+    ]
