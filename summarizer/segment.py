@@ -402,6 +402,7 @@ class _Segmenter:
             self.toc_seen = True
         if (
             self.cur is not None
+            and line.kind is _Kind.HEAD
             and line.text[:1] not in "（(["
             and self._kind_at(i + 1) in (_Kind.CREDIT, _Kind.CREDIT_PREFIX)
         ):
