@@ -253,8 +253,9 @@ def test_source_of_a_statistic_is_not_its_subject() -> None:
         "孝感高新区加快发展。据高新区经济发展局统计，生物医药产业实现营业收入64.3亿元，比上年增长11.2%。"
     )
     metrics = extract_metrics(block, doc)
-    assert [m.subject for m in metrics] == ["孝感高新区", "孝感高新区"]
-    assert metrics[1].indicator == "生物医药产业实现营业收入增长"
+    # a sector opening its clause is named with its zone (the gold's 苏州工业园区生物医药产业)
+    assert [m.subject for m in metrics] == ["孝感高新区生物医药产业", "孝感高新区生物医药产业"]
+    assert metrics[1].indicator == "营业收入增长"  # the sector is in the subject
 
 
 @pytest.mark.parametrize(
@@ -322,7 +323,7 @@ def test_indicators_of_chained_numbers() -> None:
 def test_offices_quoted_as_sources_are_not_subjects() -> None:
     text = "孝感高新区加快发展。记者从高新区经济发展局获悉，生物医药产业实现营业收入64.3亿元。"
     block, doc = make(text)
-    assert [m.subject for m in extract_metrics(block, doc)] == ["孝感高新区"]
+    assert [m.subject for m in extract_metrics(block, doc)] == ["孝感高新区生物医药产业"]
 
 
 # --- generalisation rules (held-out follow-up); fixtures written for these tests -----------------
@@ -355,3 +356,51 @@ def test_thousands_separators_keep_the_quote_whole() -> None:
     first, second = by_value(ms, 1205), by_value(ms, 1087)
     assert first.subject == "甲高新区" and second.subject == "乙高新区"
     assert "1,087家" in second.quote and "1,205家" in first.quote
+
+
+def test_an_event_is_the_subject_of_its_numbers() -> None:
+    ms = _metrics(
+        "9月1日，第五届中国（成都）国际数字经济博览会在成都开幕。本届博览会展览面积约8万平方米，"
+        "吸引600家企业参展。"
+    )
+    assert by_value(ms, 8).subject == "第五届中国（成都）国际数字经济博览会"
+    assert by_value(ms, 600).subject == "第五届中国（成都）国际数字经济博览会"
+
+
+def test_an_event_named_as_an_example_is_not_the_subject() -> None:
+    ms = _metrics("今年，甲高新区共举办乙市供应商大会暨丙产业恳谈会等招商活动5场。")
+    assert by_value(ms, 5).subject == "甲高新区"
+
+
+def test_a_sector_opening_a_clause_is_named_with_its_zone() -> None:
+    ms = _metrics(
+        "上半年，甲高新区实现地区生产总值300亿元。新材料产业上半年实现产值95亿元，同比增长8.2%，"
+        "外贸进出口40亿元。"
+    )
+    assert by_value(ms, 95).subject == "甲高新区新材料产业"
+    assert by_value(ms, 8.2).subject == "甲高新区新材料产业"
+    assert by_value(ms, 40).subject == "甲高新区"  # a clause with its own topic
+
+
+def test_national_statistics_by_sector() -> None:
+    ms = _metrics(
+        "统计局日前发布数据，前三季度，全国高技术产业投资同比增长7.6%。其中，医药制造业投资下降2.1%。"
+    )
+    assert by_value(ms, 7.6).subject == "全国高技术产业"
+    assert by_value(ms, -2.1).subject == "全国医药制造业"
+
+
+def test_a_region_inside_a_clause_is_a_base_not_the_subject() -> None:
+    ms = _metrics("甲高新区高新技术企业超过2万家，占全国总数的两成，集聚了全国约15%的研发机构。")
+    assert by_value(ms, 15).subject == "甲高新区"
+    assert by_value(ms, 2).subject == "甲高新区"
+
+
+def test_the_whole_district_is_the_zone() -> None:
+    ms = _metrics("乙高新区召开大会。截至6月底，全区累计培育专精特新企业35家。")
+    assert by_value(ms, 35).subject == "乙高新区"
+
+
+def test_an_office_announcing_numbers_is_not_their_subject() -> None:
+    ms = _metrics("丙市统计局7月5日发布数据，全市软件业务收入增长9.5%。")
+    assert by_value(ms, 9.5).subject != "丙市统计局"

@@ -44,6 +44,9 @@ class SubjectKind(StrEnum):
     DOCUMENT = "document"
     REGION = "region"
     ORGANIZATION = "organization"
+    EVENT = "event"  # 第十届…博览会, 北斗峰会; 本届博览会 refers to the last named one
+    SECTOR = "sector"  # 生物医药产业, 医药制造业 opening a clause: named with its zone
+    TOPIC = "topic"  # an unnamed company or product opening a clause (长飞光纤上半年…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,8 @@ class _Entity:
 
 _ZONE_SUFFIX = re.compile(
     r"(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|自贸试验区|自贸区|综保区|保税区|"
-    r"智造新城|科学城|科技城|新城|新区|片区|示范区|(?:产业|工业|科技)园区?|园区)"
+    r"智造新城|科学城|科技城|科教城|科创城|大学城|新城|新区|片区|示范区|软件园|创业园|"
+    r"(?:产业|工业|科技)园区?|园区)"
     r"(?:[（(][\u4e00-\u9fff]{1,6}[）)])?"
 )
 _COMPANY_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
@@ -72,7 +76,23 @@ _POST_SUBJECT = re.compile(
     r"^的([\u4e00-\u9fff“”]{2,24}?(?:项目|产业园|园区|公园|基地|工程|平台|中心|产业集群))"
 )
 _DOC = re.compile(r"《[^《》\n]{1,30}》")
-_REGION = re.compile(r"全国|全省|全市|全区|全县")
+_REGION = re.compile(r"全国|全省|全市|全县")
+# 全区/本区/该区 in a zone's article is that zone.
+_ZONE_SELF = re.compile(r"全区|本区|该区")
+_EVENT_SUFFIX = re.compile(
+    r"(?:博览会|展览会|展销会|交易会|洽谈会|推介会|对接会|招商会|交流会|研讨会|运动会|高交会|广交会|"
+    r"进博会|服贸会|峰会|论坛|大会|年会|大赛|竞赛|展会)(?:配套展|分会场)?"
+)
+_EVENT_GENERIC_BEFORE = ("本届", "此次", "本次", "这次", "该", "本")
+_SECTOR_SUFFIX = re.compile(r"(?:产业集群|产业链|产业|行业|制造业|服务业|领域)")
+# Words that may open a clause before its subject (其中，今年以来…) and are not part of a name.
+_CLAUSE_OPENERS = re.compile(
+    r"^(?:其中|同时|此外|另外|目前|当前|据统计|数据显示|从[\u4e00-\u9fff]{1,4}看|分[\u4e00-\u9fff]{1,3}看)+"
+)
+_SECTOR_STOP = set(
+    "的在于与对向为将把被让由是从了到等以据经今共有至之其该个家年月日号后前中内里上下"
+)
+_SECTOR_BAD_FIRST = ("v", "p", "d", "c", "r", "m", "q", "u", "f")
 _ALIAS = re.compile(r"(?:以下简称|下称|简称)[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
 _ZONE_STOP = set("的在于和与、对向为将把被让由及是从了到等以位据经今共有至之其该个家市省县区镇乡村年月日号后前中内里上下等")  # fmt: skip
 _COMPANY_STOP = set(
@@ -250,6 +270,18 @@ def _find_entities(text: str) -> list[_Entity]:
         found.append((m.start(), m.end(), SubjectKind.DOCUMENT, False))
     for m in _REGION.finditer(sq):
         found.append((m.start(), m.end(), SubjectKind.REGION, False))
+    for m in _ZONE_SELF.finditer(sq):
+        if sq[m.end() : m.end() + 1] != "域":  # 该区域 is not a zone
+            found.append((m.start(), m.end(), SubjectKind.ZONE, True))
+    for m in _EVENT_SUFFIX.finditer(sq):
+        s = _event_start(sq, m.start())
+        generic = s == m.start() or sq[s : m.start()] in _EVENT_GENERIC_BEFORE
+        found.append((s, m.end(), SubjectKind.EVENT, generic))
+    places = [(s, e) for s, e, k, _g in found if k in (SubjectKind.ZONE, SubjectKind.REGION)]
+    for m in _SECTOR_SUFFIX.finditer(sq):
+        sector_start = _sector_start(sq, m.start(), m.end(), places)
+        if sector_start is not None:
+            found.append((sector_start, m.end(), SubjectKind.SECTOR, False))
     for m in _ALIAS.finditer(sq):
         alias = m.group(1)
         for a in re.finditer(re.escape(alias), sq):
@@ -267,10 +299,87 @@ def _find_entities(text: str) -> list[_Entity]:
         governed = (
             sq[s - 1 : s] in _PREPOSITIONS
             or sq[e : e + 1] == "等"
-            or (kind is SubjectKind.ORGANIZATION and sq.startswith(_SOURCE_AFTER, e))
+            or (kind is SubjectKind.ORGANIZATION and _is_source(sq, e))
+            # 占全国…的比重, 扩大至全国: a region inside a clause is its base, not its subject
+            or (kind is SubjectKind.REGION and _clause_head(sq, s) < s)
+            # 举办A大会暨B恳谈会等活动3场: an example of what is counted
+            or (kind is SubjectKind.EVENT and _EXAMPLE_AFTER.match(sq, e) is not None)
         )
         out.append(_Entity(offs[s], offs[e - 1] + 1, sq[s:e], kind, generic, governed))
     return out
+
+
+_CLAUSE_PUNCT = frozenset("，,；;。！？!?：:")
+_EXAMPLE_AFTER = re.compile(r"[^，,；;。！？!?：:、]{0,16}?等")
+
+
+def _clause_head(sq: str, pos: int) -> int:
+    """Where the clause holding ``pos`` really starts: after its opening words (其中，今年以来,
+    从产业看…) and period expressions."""
+    i = pos
+    while i > 0 and sq[i - 1] not in _CLAUSE_PUNCT:
+        i -= 1
+    while True:
+        m = _CLAUSE_OPENERS.match(sq, i, pos)
+        if m is not None and m.end() > i:
+            i = m.end()
+            continue
+        periods = find_periods(sq[i:pos])
+        if periods and periods[0].start == 0 and periods[0].end > 0:
+            i += periods[0].end
+            continue
+        return i
+
+
+def _is_source(sq: str, end: int) -> bool:
+    """An office followed (within its clause) by 表示/发布/获悉…: who speaks, not what it is about."""
+    window = sq[end : end + 14]
+    for k, ch in enumerate(window):
+        if ch in _CLAUSE_PUNCT:
+            window = window[:k]
+            break
+    return window.startswith(_SOURCE_AFTER) or any(
+        w in window for w in ("发布", "表示", "介绍", "获悉", "透露")
+    )
+
+
+def _event_start(sq: str, end: int) -> int:
+    """Start of an event name ending at ``end`` (第十届中国（深圳）国际…, 2025北斗…峰会): back over
+    name characters, then cut after the last verb, preposition or particle (举办, 在…)."""
+    i = end
+    while i > 0 and end - i < 30:
+        ch = sq[i - 1]
+        if ch in _CLAUSE_PUNCT or ch in "的在于与对向为将把被让由是从了到等、":
+            break
+        if not ("\u4e00" <= ch <= "\u9fff" or ch.isalnum() or ch in "（）()“”"):
+            break
+        i -= 1
+    if i >= end:
+        return end
+    pos, cut = i, i
+    for word, flag in _pos_tags(sq[i:end]):
+        pos += len(word)
+        if flag.startswith(("v", "p", "c", "u", "d", "r", "y")):
+            cut = pos  # 召开大会: nothing left but the bare event word
+    return cut
+
+
+def _sector_start(sq: str, start: int, end: int, places: list[tuple[int, int]]) -> int | None:
+    """Start of a sector name (生物医药产业, 航空、航天器及设备制造业) that opens its clause (after
+    opening words, a period or a zone name); None when the sector word is elsewhere (占…产业的)."""
+    if sq[end : end + 1] in _CLAUSE_PUNCT or not sq[end : end + 1] or sq[end] in "园化基区城的":
+        return None
+    head = _clause_head(sq, start)
+    for ps, pe in places:
+        if ps == head and pe <= start:
+            head = pe  # 东湖高新区光电子信息产业: the zone, then its sector
+    name = sq[head:start]
+    if not 2 <= len(name) <= 14 or any(c in _SECTOR_STOP or c.isdigit() for c in name):
+        return None
+    tags = _pos_tags(name)
+    if not tags or tags[0][1].startswith(_SECTOR_BAD_FIRST):
+        return None
+    return head
 
 
 @dataclass(slots=True)
@@ -327,7 +436,10 @@ def _subject(ctx: _Ctx, pos: int, fallback: str | None) -> tuple[str | None, int
     j = i
     while j >= 0 and ctx.entities[j].end > sent_start:
         ent = ctx.entities[j]
-        if not ent.governed:
+        if ent.kind is SubjectKind.SECTOR and not ent.governed:
+            if _sector_applies(ctx, ent, pos):
+                return _with_place(ctx, j), ent.end
+        elif not ent.governed:
             if not ent.generic:
                 return ent.name, ent.end
             k = j - 1
@@ -348,6 +460,43 @@ def _subject(ctx: _Ctx, pos: int, fallback: str | None) -> tuple[str | None, int
     if named:
         return named[-1].name, -1
     return fallback, -1
+
+
+_CONTINUATION_HEADS = ("同比", "环比", "增长", "下降", "增速", "增幅", "占", "较", "比", "其中", "累计",
+                       "实现", "完成", "达到", "达", "为", "是", "居")  # fmt: skip
+
+
+def _sector_applies(ctx: _Ctx, ent: _Entity, pos: int) -> bool:
+    """A sector is the subject of its own clause, and of later clauses that continue it (，同比增长
+    x%; 实现产值…) but not of a clause that names its own topic (，制造业投资76.2亿元)."""
+    clause_start = _unit_start(ctx.clause_breaks, pos)
+    if ent.start >= clause_start:
+        return True
+    sq = _squash(ctx.text[clause_start:pos])
+    head = sq[_clause_head_from_start(sq) :]
+    if not head or head.startswith(_CONTINUATION_HEADS):
+        return True
+    tags = _pos_tags(head[:8])
+    return not (tags and tags[0][1].startswith(("n", "j", "vn")))
+
+
+def _clause_head_from_start(sq: str) -> int:
+    """Length of the opening words and periods at the start of ``sq`` (one clause)."""
+    return _clause_head(sq, len(sq)) if sq else 0
+
+
+def _with_place(ctx: _Ctx, j: int) -> str:
+    """A sector's name with the zone or region it belongs to (the last one named before it, a
+    generic 园区 resolved): 生物医药产业 → 苏州工业园区生物医药产业."""
+    ent = ctx.entities[j]
+    for k in range(j - 1, -1, -1):
+        cand = ctx.entities[k]
+        if cand.kind not in (SubjectKind.ZONE, SubjectKind.REGION) or cand.governed:
+            continue
+        if cand.generic:
+            continue
+        return ent.name if ent.name.startswith(cand.name) else cand.name + ent.name
+    return ent.name
 
 
 _TOPIC_FLAGS = ("n", "nr", "ns", "nt", "nz", "j", "eng", "ng")
