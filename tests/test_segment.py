@@ -768,3 +768,27 @@ def test_a_short_statement_before_a_credit_stays_the_end_of_its_article() -> Non
         (C, "图片来源：某高新区"[-8:]),
         (A, "起开辟三条国际航线。"[-8:]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("layout", "found", "merges", "titles"),
+    [
+        ("narrow columns", 15, 0, 11),  # the rewrap breaks the names "王芳 李/强" in two
+        ("no blank lines", 16, 0, 12),
+        ("no markdown", 16, 0, 12),
+        ("no 本报讯 leads", 16, 1, 12),  # a headline-less item then opens like any paragraph
+        ("CRLF, indents, full-width digits", 16, 0, 12),
+    ],
+)
+def test_heldout_set_in_other_layouts(layout: str, found: int, merges: int, titles: int) -> None:
+    scores = []
+    for name, gold in load_gold_dir(HELDOUT / "gold").items():
+        text = _LAYOUTS[layout]((HELDOUT / "corpus" / name).read_text(encoding="utf-8"))
+        doc, blocks = segment_text(text)
+        _check_invariants(doc, blocks)
+        scores.append(evaluate_segmentation(blocks, text, gold))
+    total = total_score(scores)
+    assert total.found >= found, total.missing
+    assert total.merges <= merges and total.splits == 0
+    assert total.titles_right >= titles, total.wrong_titles
+    assert total.kind_accuracy == 1.0
