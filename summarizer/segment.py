@@ -275,7 +275,12 @@ class _Segmenter:
             return _Line(_Kind.HEAD, start, end, rest, where, toc=True, listed=True)
         if _lead_end(s) > 0:
             return _Line(_Kind.LEAD, start, end, s, cstart)
-        if len(s) <= _HEADLINE_MAX and not ends_paragraph(s) and not s.endswith(("：", ":")):
+        if (
+            len(s) <= _HEADLINE_MAX
+            and not ends_paragraph(s)
+            and not s.endswith(("：", ":"))
+            and "。" not in s  # a full stop inside: running text cut after its sentence
+        ):
             text, doubled = _dedupe(s)
             weak = bool(_COMMA.search(s))
             return _Line(_Kind.HEAD, start, end, text, cstart, listed=doubled, weak=weak)

@@ -773,7 +773,7 @@ def test_a_short_statement_before_a_credit_stays_the_end_of_its_article() -> Non
 @pytest.mark.parametrize(
     ("layout", "found", "merges", "titles"),
     [
-        ("narrow columns", 15, 0, 11),  # the rewrap breaks the names "王芳 李/强" in two
+        ("narrow columns", 16, 0, 12),
         ("no blank lines", 16, 0, 12),
         ("no markdown", 16, 0, 12),
         ("no 本报讯 leads", 16, 1, 12),  # a headline-less item then opens like any paragraph
@@ -792,3 +792,15 @@ def test_heldout_set_in_other_layouts(layout: str, found: int, merges: int, titl
     assert total.merges <= merges and total.splits == 0
     assert total.titles_right >= titles, total.wrong_titles
     assert total.kind_accuracy == 1.0
+
+
+def test_a_short_line_with_a_full_stop_inside_is_running_text() -> None:
+    text = (
+        "园区项目建设提速\n\n本报讯 今年以来，园区新开工项目32个，总投资58亿元。\n\n"
+        "一批项目加快建设。王芳 李\n\n强\n\n"
+        "港口集团开辟三条国际航线\n\n本报讯 港口集团8日发布消息，今年起开辟三条国际航线。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert "一批项目加快建设。" in blocks[0].text
+    assert blocks[-1].title == "港口集团开辟三条国际航线"
