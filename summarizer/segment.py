@@ -5,11 +5,16 @@ module classifies each line and runs a small state machine over them:
 
 * a headline (short line without a sentence end, or a markdown ``#`` line) opens a new article
   when a byline or a lead (本报讯, 新华社…电, （记者 X）) follows it, when the previous article has
-  been closed by its trailing author names, or when it outranks the current markdown title;
-  otherwise it is a sub-heading and stays inside the article;
+  been closed by its trailing author names, when it outranks the current markdown title, or
+  when the paragraph under it repeats its words and the article so far does not; otherwise it
+  is a sub-heading and stays inside the article;
 * a lead opens a new article even without a headline (front pages print the headlines as a list
-  at the top: those are matched to the articles afterwards by the characters they share);
-* photo credits (图片来源:…, 新华社记者 X/摄) make caption blocks; a caption that tells its own
+  at the top: those are matched to the articles afterwards by the characters they share, and a
+  list line holding several headlines is cut where each part is about another article);
+* titles are the printed text (read back through the offset map: "1—5月", not "1-5月"); a
+  headline wrapped over two lines is joined when the body runs across the break;
+* photo credits (图片来源:…, 新华社记者 X/摄, 张三 摄) and ▲ captions make caption blocks,
+  with the one-phrase caption printed above or under the credit; a caption that tells its own
   story (a long text with 图为…) is an article without a title;
 * page indexes (3版 4版), tables of contents (本期导读), section tags, URLs, running page headers
   and editors' lines are non-article blocks; a separator rule (————) ends an article.
