@@ -108,6 +108,8 @@ _GLUED_WHOLE = 0.75  # a line one article holds this much of is one headline
 _PHOTO_OPENERS = ("图为", "上图", "下图", "左图", "右图", "图片为")
 # Function words of a predicate: a caption's noun phrase has none ("园区企业生产车间。").
 _PREDICATE = re.compile(r"[是了将已把被着]")
+_NUMBER_RUN = re.compile(r"\d+(?:\.\d+)?")
+_ANY_STOP = re.compile(r"[，,、；;。！？!?（）()]")
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 _CAPTION_MARK = frozenset("▲△")
 _MAGNITUDE = frozenset("十百千万亿")
@@ -152,6 +154,7 @@ class _Line:
     toc: bool = False  # carried a 本期导读 marker
     weak: bool = False  # headline-like but with a comma: a headline only among headlines
     listed: bool = False  # printed twice in a row: a front-page headline list
+    glued: bool = False  # several list headlines on one long line
 
 
 @dataclass(slots=True)
@@ -289,6 +292,15 @@ class _Segmenter:
             text, doubled = _dedupe(s)
             weak = bool(_COMMA.search(s))
             return _Line(_Kind.HEAD, start, end, text, cstart, listed=doubled, weak=weak)
+        if (
+            len(s) <= _GLUED_MAX
+            and not _ANY_STOP.search(s)
+            and not ends_paragraph(s)
+            and len(_NUMBER_RUN.findall(s)) <= 4  # not a row of a table
+        ):
+            # too long for one headline, and not one piece of punctuation: headlines of a
+            # front-page list printed on one line
+            return _Line(_Kind.HEAD, start, end, s, cstart, listed=True, glued=True)
         if len(s) <= 24 and s[-1] in "？！?!" and not _INNER_STOP.search(s[:-1]):
             # "谁来破局？": a headline may end with a question or exclamation mark
             return _Line(_Kind.HEAD, start, end, s, cstart)
@@ -406,6 +418,11 @@ class _Segmenter:
     def _on_head(self, i: int, line: _Line) -> int:
         if line.weak and self._kind_at(i + 1) not in _LIST_NEIGHBOURS:
             # a short line with a comma is a headline only in a list (a TOC): here, body text
+            body = _Line(_Kind.BODY, line.start, line.end, line.text, line.content_start)
+            return self._on_body(i, body)
+        cur = self.cur
+        if line.glued and cur is not None and not (self.hard_closed or cur.closed or cur.photo):
+            # a front-page list stands above the page's first article, not inside one
             body = _Line(_Kind.BODY, line.start, line.end, line.text, line.content_start)
             return self._on_body(i, body)
         if line.toc:

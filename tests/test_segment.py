@@ -804,3 +804,38 @@ def test_a_short_line_with_a_full_stop_inside_is_running_text() -> None:
     _check_invariants(doc, blocks)
     assert "一批项目加快建设。" in blocks[0].text
     assert blocks[-1].title == "港口集团开辟三条国际航线"
+
+
+def test_a_long_unpunctuated_list_line_gives_its_headlines_to_the_articles() -> None:
+    text = (
+        "前5个月全市新增科技型中小企业2.1万家同比增长15.2%\n\n"
+        "港口集团年内开辟至东南亚中东和非洲的三条国际航线滨河新区出台“数智十条”助企数字化转型升级\n\n"
+        "本报讯（记者 孙立）记者从市科技局获悉，前5个月全市新增科技型中小企业2.1万家，同比增长15.2%。\n\n"
+        "本报讯 港口集团8日发布消息，年内开辟至东南亚、中东和非洲的三条国际航线。\n\n"
+        "本报讯（记者 钱敏）滨河新区出台“数智十条”，助企数字化转型升级。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [b.title for b in blocks] == [
+        "前5个月全市新增科技型中小企业2.1万家同比增长15.2%",
+        "港口集团年内开辟至东南亚中东和非洲的三条国际航线",
+        "滨河新区出台“数智十条”助企数字化转型升级",
+    ]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "营业收入同比增长9.8%工业总产值同比增长7.2%税收收入稳步增长固定资产投资稳中有升",
+        "营业收入612.4亿元增长9.8%工业产值458.1亿元增长7.2%税收52.3亿元增长5.1%",
+    ],
+)
+def test_a_long_unpunctuated_line_inside_an_article_stays_in_it(row: str) -> None:
+    text = (
+        "园区经济运行稳中向好\n\n本报讯 今年以来，园区经济运行总体平稳，主要指标如下。\n\n"
+        f"{row}\n\n园区相关负责人表示，下一步将继续优化营商环境。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [b.title for b in blocks] == ["园区经济运行稳中向好"]
+    assert squash(blocks[0].text).endswith("下一步将继续优化营商环境。")
