@@ -404,3 +404,33 @@ def test_the_whole_district_is_the_zone() -> None:
 def test_an_office_announcing_numbers_is_not_their_subject() -> None:
     ms = _metrics("丙市统计局7月5日发布数据，全市软件业务收入增长9.5%。")
     assert by_value(ms, 9.5).subject != "丙市统计局"
+
+
+def test_an_unnamed_company_opening_a_clause_is_the_subject() -> None:
+    ms = _metrics(
+        "上半年，甲高新区光电子企业加快转型。乙光电上半年营业收入41.5亿元，同比增长3.2%。"
+        "丙货运专列累计开行64列。"
+    )
+    assert by_value(ms, 41.5).subject == "乙光电"
+    assert by_value(ms, 3.2).subject == "乙光电"
+    assert by_value(ms, 64).subject == "丙货运专列"
+
+
+def test_what_is_counted_is_not_a_topic() -> None:
+    ms = _metrics("甲高新区加快发展。外资研发中心累计达到95家，规上企业平均产能已恢复到80%以上。")
+    assert by_value(ms, 95).subject == "甲高新区"
+    assert by_value(ms, 80).subject == "甲高新区"
+
+
+def test_a_title_without_a_name_gives_the_topic() -> None:
+    ms = _metrics(
+        "某银行日前发布消息，将绿色转型专项再贷款额度由2000亿元增加至3000亿元。"
+        "截至5月末，合同金额约1,260亿元。",
+        title="绿色转型专项再贷款额度增至3000亿元",
+    )
+    assert by_value(ms, 1260).subject == "绿色转型专项再贷款额度"
+
+
+def test_a_quoted_product_after_a_purpose_phrase_is_the_topic() -> None:
+    ms = _metrics("面向小微企业的“普惠科创贷”单笔额度最高为300万元。")
+    assert by_value(ms, 300).subject == "普惠科创贷"

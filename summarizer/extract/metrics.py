@@ -61,7 +61,7 @@ class _Entity:
 
 _ZONE_SUFFIX = re.compile(
     r"(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|自贸试验区|自贸区|综保区|保税区|"
-    r"智造新城|科学城|科技城|科教城|科创城|大学城|新城|新区|片区|示范区|软件园|创业园|"
+    r"智造新城|科学城|科技城|科教城|科创城|大学城|新城|新区|片区|示范区|"
     r"(?:产业|工业|科技)园区?|园区)"
     r"(?:[（(][\u4e00-\u9fff]{1,6}[）)])?"
 )
@@ -282,6 +282,7 @@ def _find_entities(text: str) -> list[_Entity]:
         sector_start = _sector_start(sq, m.start(), m.end(), places)
         if sector_start is not None:
             found.append((sector_start, m.end(), SubjectKind.SECTOR, False))
+    found.extend(_clause_topics(sq, [(s, e) for s, e, _k, _g in found]))
     for m in _ALIAS.finditer(sq):
         alias = m.group(1)
         for a in re.finditer(re.escape(alias), sq):
@@ -329,6 +330,79 @@ def _clause_head(sq: str, pos: int) -> int:
             i += periods[0].end
             continue
         return i
+
+
+_NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "j", "eng")
+_TOPIC_ADVERBS = ("累计", "已经", "已", "先后")
+_COPULAS = ("达到", "达", "为", "是", "实现", "完成", "超过", "超", "突破", "增长", "下降", "提升", "提高", "增至",
+            "降至", "占", "约", "近", "逾", "不足", "不到", "保持", "有", "共有", "拥有", "同比")  # fmt: skip
+
+
+_TOPIC_BAD = frozenset(
+    "的在于与对向为将把被让由是从了到等以据经今其该个家年月日号，,；;。！？!?：:、（）()"
+)
+_MEASURE_TAILS = ("产能", "产值", "收入", "营收", "规模", "投资", "金额", "总额", "额", "率", "量",
+                  "数", "比重", "占比", "增速", "增加值", "利润", "税收", "面积", "成本", "费用",
+                  "价格", "指数", "总值", "产量", "水平")  # fmt: skip
+_COMPARE_LEADS = ("较", "比", "与", "同", "占", "从", "在", "对", "向", "据", "经", "由", "按")
+_TOPIC_BAD_FIRST = ("v", "p", "d", "c", "r", "m", "q", "u", "f", "t")
+
+
+def _name_like(name: str) -> bool:
+    """Could ``name`` be what a clause is about (no digits, particles or prepositions, not
+    opening with a verb or adverb, not a generic word)?"""
+    if not 3 <= len(name) <= 14 or name in _GENERIC_TOPICS or name in _NAME_STOPWORDS:
+        return False
+    if any(c in _TOPIC_BAD or c.isdigit() for c in name) or name.startswith(_COMPARE_LEADS):
+        return False
+    if name.endswith(_MEASURE_TAILS):
+        return False  # 平均产能已恢复到…: what is measured, not who
+    tags = _pos_tags(name)
+    return bool(tags) and not tags[0][1].startswith(_TOPIC_BAD_FIRST)
+
+
+def _clause_topics(
+    sq: str, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, SubjectKind, bool]]:
+    """Unnamed companies and products opening a clause (no 公司 suffix to find them by): the words
+    before a period (长飞光纤上半年营业收入…) or before 累计/已 and a verb that is not a copula
+    (高新专列累计开行120列; not 研发中心累计达到183家, where the words are what is counted)."""
+    out: list[tuple[int, int, SubjectKind, bool]] = []
+    starts = [0] + [k + 1 for k, ch in enumerate(sq) if ch in _CLAUSE_PUNCT]
+    ends = [*starts[1:], len(sq) + 1]
+    spans = sorted(taken)
+    span_starts = [t[0] for t in spans]
+    for cs, ce in zip(starts, ends, strict=True):
+        h = _clause_head(sq, ce - 1) if ce - 1 > cs else cs
+        if h >= len(sq):
+            continue
+        # a name already found at (or just after) the head: nothing unnamed to find here
+        k = bisect.bisect_right(span_starts, h + 2) - 1
+        if k >= 0 and (spans[k][0] >= h or spans[k][1] > h):
+            continue
+        if k >= 1 and spans[k - 1][1] > h:
+            continue
+        window = sq[h : min(ce - 1, h + 16)]
+        cut = -1
+        for k in range(3, len(window)):
+            rest = window[k:]
+            if rest.startswith(_TOPIC_ADVERBS):
+                adv = next(a for a in _TOPIC_ADVERBS if rest.startswith(a))
+                if not rest[len(adv) :].startswith(_COPULAS):
+                    cut = k
+                break
+            periods = find_periods(rest[:8])
+            if (
+                periods
+                and periods[0].start == 0
+                and sq[h + k - 1] not in "较比超与同于高低"  # 超去年同期: a comparison base
+                and not sq[h + k - 1].isdigit()
+            ):
+                cut = k
+                break
+        if cut > 0 and _name_like(window[:cut]):
+            out.append((h, h + cut, SubjectKind.TOPIC, False))
+    return out
 
 
 def _is_source(sq: str, end: int) -> bool:
@@ -453,7 +527,13 @@ def _subject(ctx: _Ctx, pos: int, fallback: str | None) -> tuple[str | None, int
     topic = _sentence_topic(ctx.text, sent_start, pos)
     if topic is not None:
         return topic, -1
-    named = [e for e in ctx.entities[: i + 1] if not e.generic and not e.governed]
+    named = [
+        e
+        for e in ctx.entities[: i + 1]
+        if not e.generic
+        and not e.governed
+        and e.kind not in (SubjectKind.REGION, SubjectKind.SECTOR)  # 全国 is said per sentence
+    ]
     zones = [e for e in named if e.kind is SubjectKind.ZONE]
     if zones:
         return zones[-1].name, -1
@@ -499,6 +579,20 @@ def _with_place(ctx: _Ctx, j: int) -> str:
     return ent.name
 
 
+_NOT_NAME_LEADS = (
+    "面向",
+    "针对",
+    "对于",
+    "关于",
+    "围绕",
+    "依托",
+    "通过",
+    "按照",
+    "根据",
+    "为了",
+    "服务",
+)
+_QUOTED_AFTER_DE = re.compile(r"的“([^“”]{2,12})”")
 _TOPIC_FLAGS = ("n", "nr", "ns", "nt", "nz", "j", "eng", "ng")
 _GENERIC_TOPICS = frozenset(
     ["企业", "公司", "项目", "园区", "政府", "部门", "产业", "我们", "双方"]
@@ -511,6 +605,9 @@ def _sentence_topic(text: str, sent_start: int, pos: int) -> str | None:
     sq = _squash(text[sent_start : min(pos, sent_start + 40)]).lstrip("“\"'「（(")
     if "的" not in sq[:13]:
         return None
+    quoted = _QUOTED_AFTER_DE.search(sq[:30])
+    if quoted is not None and sq.startswith(_NOT_NAME_LEADS):
+        return quoted.group(1)  # 面向中小企业的“小额票据”单笔…: the quoted name is the topic
     words: list[str] = []
     for word, flag in _pos_tags(sq[:16]):
         if word == "的":
@@ -814,6 +911,21 @@ def _to_metric(d: _Draft, ctx: _Ctx, doc: Document, issue_date: date | None) -> 
     )
 
 
+def _title_topic(title: str) -> str | None:
+    """What a title with no name is about: its words before the first number, change verb or
+    adverb (科技创新和技术改造再贷款额度增至8000亿元 → 科技创新和技术改造再贷款额度)."""
+    sq = _squash(title)
+    sq = sq[_clause_head(sq, len(sq)) :] if sq else sq
+    m = _TITLE_TOPIC_END.search(sq)
+    name = sq[: m.start()] if m else sq
+    return name if _name_like(name) else None
+
+
+_TITLE_TOPIC_END = re.compile(
+    r"\d|[一二三四五六七八九十百千万]+[亿万]|累计|同比|增至|增长|下降|突破|达到|超过|首次|实现|完成|加速|持续"
+)
+
+
 def extract_metrics(block: Block, doc: Document, *, issue_date: date | None = None) -> list[Metric]:
     """Every statistic of ``block`` (body and title), grounded in ``doc``; title first, then body
     order. Raises ``GroundingError`` when ``block.text`` is not a slice of ``doc.text``."""
@@ -832,7 +944,7 @@ def extract_metrics(block: Block, doc: Document, *, issue_date: date | None = No
         if where is not None:
             title_ctx = _ctx(doc.text[where[0] : where[1]], where[0])
             named = [e for e in title_ctx.entities if not e.generic]
-            title_subject = named[0].name if named else None
+            title_subject = named[0].name if named else _title_topic(title_ctx.text)
             title_period = title_ctx.periods[0] if title_ctx.periods else None
     first_subject = next((e.name for e in body.entities if not e.generic), None)
     body_drafts = _drafts(body, title_subject, title_period)
