@@ -434,3 +434,9 @@ def test_a_title_without_a_name_gives_the_topic() -> None:
 def test_a_quoted_product_after_a_purpose_phrase_is_the_topic() -> None:
     ms = _metrics("面向小微企业的“普惠科创贷”单笔额度最高为300万元。")
     assert by_value(ms, 300).subject == "普惠科创贷"
+
+
+def test_indicators_of_listed_and_repeated_counts() -> None:
+    ms = _metrics("新政策包含2个总体政策和9个专项政策。园区新增上市企业4家，累计达到37家。")
+    assert by_value(ms, 9).indicator == "专项政策"
+    assert by_value(ms, 37).indicator == "上市企业"

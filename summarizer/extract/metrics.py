@@ -741,6 +741,10 @@ def _drafts(
             subject = post_subject.group(1)  # 投资20亿元的电极箔新材料产业化项目
         if list_continuation and prev is not None:
             indicator = prev.indicator or indicator
+            if post and prev.post and post != prev.post and indicator.endswith(prev.post):
+                # 1个总体政策和12个专项政策: each number counts its own noun
+                indicator = indicator[: -len(prev.post)] + post
+                post = ""
             subject = prev.subject if subj_end < prev.p.start else subject
             kind = prev.kind if prev.p.normalized_unit is p.normalized_unit else kind
         elif raw_region.endswith("等") and p.normalized_unit is NormalizedUnit.COUNT:
@@ -752,12 +756,12 @@ def _drafts(
         elif (
             prev is not None
             and prev.post
-            and raw_region == prev.post
+            and raw_region.rstrip("和及与、") == prev.post.rstrip("和及与、")
             and p.normalized_unit is NormalizedUnit.COUNT
         ):
-            # 8支队伍96名选手: 队伍 is what 8 counts; 96 counts 选手 of the same event
+            # 8支队伍96名选手, 1个总体政策和12个专项政策: each number counts its own noun
             base = (prev.indicator or "")[: -len(prev.post)] if prev.indicator else ""
-            indicator = base
+            indicator = base if (prev.indicator or "").endswith(prev.post) else ""
         elif (
             indicator
             and _CHANGE_ONLY.match(indicator)
@@ -775,6 +779,15 @@ def _drafts(
             indicator = indicator + _post_noun(text, p.end)  # 99%的排放废物, 1600亩商住用地
         if not indicator and prev is not None and prev.p.start >= clause_start:
             indicator = prev.indicator or ""  # 生产线从4条增至10条
+        elif (
+            not indicator
+            and prev is not None
+            and prev.full_sentence == _unit_start(ctx.full_stops, p.start)
+            and prev.p.normalized_unit is p.normalized_unit
+            and prev.indicator
+        ):
+            # 新增上市企业3家，累计达到59家: the same thing counted, now in total
+            indicator = _NEW_PREFIX.sub("", prev.indicator) or prev.indicator
         if p.normalized_unit is NormalizedUnit.AREA_M2 and not _AREA_WORDS.search(indicator):
             owner = _post_noun(text, p.end) if text[p.end : p.end + 1] == "的" else ""
             indicator = (owner or indicator) + "面积"  # 22.6平方公里的湿地公园 → 湿地公园面积
@@ -804,6 +817,7 @@ def _drafts(
     return drafts
 
 
+_NEW_PREFIX = re.compile(r"^(?:新增|新设立|新设|新登记|新注册|新引进|净增)")
 _AREA_WORDS = re.compile(r"面积|用地|土地|厂房|建筑|场地|占地|空间|载体|亩|平方")
 _CHANGE_TAIL = re.compile(r"(?:同比|环比|累计)?(?:增长|下降|增速|增幅|降幅|减少|提高|提升|上升)$")
 
