@@ -876,7 +876,8 @@ class _Segmenter:
     def _wrapped(self, upper: str, lower: str, d: _Draft) -> bool:
         """Are two headline lines one headline broken at the column edge? The body then uses
         the words that run across the break ("…重点项目 / 集中签约…" → "项目集中")."""
-        if len(upper) < _WRAP_MIN or upper[-1] in _PHRASE_END or len(lower) < 2:
+        # a kicker is the shorter line, the first half of a wrapped headline the longer one
+        if len(upper) < max(_WRAP_MIN, len(lower)) or upper[-1] in _PHRASE_END or len(lower) < 2:
             return False
         body = self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)]
         a, b = fold_chars(upper[-2:]), fold_chars(lower[:2])

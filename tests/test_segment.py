@@ -839,3 +839,12 @@ def test_a_long_unpunctuated_line_inside_an_article_stays_in_it(row: str) -> Non
     _check_invariants(doc, blocks)
     assert [b.title for b in blocks] == ["园区经济运行稳中向好"]
     assert squash(blocks[0].text).endswith("下一步将继续优化营商环境。")
+
+
+def test_a_short_kicker_whose_last_word_runs_into_the_title_is_not_a_wrap() -> None:
+    text = (
+        "聚焦推动高质量发展\n\n园区经济运行稳中向好\n\n"
+        "本报讯 今年以来，高质量发展园区经济运行总体平稳，主要指标好于预期。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [b.title for b in blocks] == ["园区经济运行稳中向好"]
