@@ -63,6 +63,7 @@ _DIGIT_DASH = re.compile(r"(?<=[0-9])[\u2010-\u2015\u2212\uff0d~\uff5e\u301c](?=
 # --- line features ----------------------------------------------------------------------------
 
 _PAIR_NOISE = re.compile(r"[\d“”‘’\"'（）()《》、：:%.]")
+_ECHO_MAX_HEADLINE = 40  # chars: a longer line is not a headline
 _ECHO_REACH = 60  # chars under a headline where its news item repeats its words
 _ECHO_SHARE = 0.65  # share of the headline's character pairs repeated there
 _ECHO_SHARE_WIDE = 0.5  # ... when the line is wider than the column (running text is not)
@@ -579,9 +580,9 @@ def _echoed_below(lines: _Lines, i: int, line: str, *, wide: bool) -> bool:
     """A line without punctuation whose words the next lines repeat at once: a headline over
     its news item ("港口集团开辟三条国际航线" / "港口集团8日发布消息…"); running text does not
     repeat the line it goes on from. A line wider than its column needs less repetition."""
-    if _FRAGMENT_PUNCT.search(line):
-        return False
     s = _squeeze(line)
+    if len(s) > _ECHO_MAX_HEADLINE or _FRAGMENT_PUNCT.search(s):
+        return False
     pairs = {s[k : k + 2] for k in range(len(s) - 1)} - {""}
     pairs = {p for p in pairs if not _PAIR_NOISE.search(p)}
     if len(pairs) < 5:
@@ -630,12 +631,14 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
         # headlines (a TOC) does neither
         return lines.run_ends(i + 1) or (para.running_text() and bool(_FRAGMENT_PUNCT.search(nxt)))
     width = _column_width(lines, i)
+    if width < 4 or lines.width(i) < 0.8 * width:
+        return False  # a short line in a column ends its paragraph
     if para.first_index == i and (
         _NEWS_OPENING.match(nxt_s)
         or _echoed_below(lines, i, last, wide=lines.width(i) > _WIDE * width)
     ):
         return False  # a headline printed in the column, over a news item ("近日，…")
-    return width >= 4 and lines.width(i) >= 0.8 * width and _column_run_ends(lines, i + 1, width)
+    return _column_run_ends(lines, i + 1, width)
 
 
 def _ascii_letter(ch: str) -> bool:
