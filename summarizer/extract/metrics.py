@@ -32,7 +32,7 @@ __all__ = ["SubjectKind", "extract_metrics"]
 _SENTENCE_END = re.compile(r"[。！？!?；;]|…{1,2}")
 _FULL_STOP = re.compile(r"[。！？!?]|…{1,2}")
 # A comma between a digit and exactly three digits is a thousands separator (3,105家), not a break.
-_CLAUSE_END = re.compile(r"[；;。！？!?：:]|(?<!\d)[，,]|[，,](?!\d{3}(?!\d))|…{1,2}")
+_CLAUSE_END = re.compile(r"[；;。！？!?：:]|[，,](?:(?<!\d[，,])|(?!\d{3}(?!\d)))|…{1,2}")
 _WS = re.compile(r"\s+")
 _MAX_QUOTE = 50  # squashed characters; the gold's quotes are 8-60
 _MIN_QUOTE = 8
@@ -311,7 +311,12 @@ def _find_entities(text: str) -> list[_Entity]:
 
 
 _CLAUSE_PUNCT = frozenset("，,；;。！？!?：:")
+_CLAUSE_PUNCT_RE = re.compile(r"[，,；;。！？!?：:]")
 _EXAMPLE_AFTER = re.compile(r"[^，,；;。！？!?：:、]{0,16}?等")
+
+
+# Characters a period expression can start with (a cheap test before find_periods).
+_PERIOD_FIRST = frozenset("今去明前上下当本截自近目疫全年初同第一二三四五六七八九十两0123456789")
 
 
 def _clause_head(sq: str, pos: int) -> int:
@@ -325,7 +330,9 @@ def _clause_head(sq: str, pos: int) -> int:
         if m is not None and m.end() > i:
             i = m.end()
             continue
-        periods = find_periods(sq[i:pos])
+        if i >= pos or sq[i] not in _PERIOD_FIRST:
+            return i
+        periods = find_periods(sq[i : min(pos, i + 24)])
         if periods and periods[0].start == 0 and periods[0].end > 0:
             i += periods[0].end
             continue
@@ -334,6 +341,7 @@ def _clause_head(sq: str, pos: int) -> int:
 
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "j", "eng")
 _TOPIC_ADVERBS = ("累计", "已经", "已", "先后")
+_TOPIC_ADVERB_RE = re.compile("|".join(_TOPIC_ADVERBS))
 _COPULAS = ("达到", "达", "为", "是", "实现", "完成", "超过", "超", "突破", "增长", "下降", "提升", "提高", "增至",
             "降至", "占", "约", "近", "逾", "不足", "不到", "保持", "有", "共有", "拥有", "同比")  # fmt: skip
 
@@ -368,11 +376,17 @@ def _clause_topics(
     before a period (长飞光纤上半年营业收入…) or before 累计/已 and a verb that is not a copula
     (高新专列累计开行120列; not 研发中心累计达到183家, where the words are what is counted)."""
     out: list[tuple[int, int, SubjectKind, bool]] = []
-    starts = [0] + [k + 1 for k, ch in enumerate(sq) if ch in _CLAUSE_PUNCT]
+    starts = [0] + [m.end() for m in _CLAUSE_PUNCT_RE.finditer(sq)]
     ends = [*starts[1:], len(sq) + 1]
     spans = sorted(taken)
     span_starts = [t[0] for t in spans]
+    period_list = [p.start for p in find_periods(sq)]
     for cs, ce in zip(starts, ends, strict=True):
+        far = min(ce, cs + 40)
+        j = bisect.bisect_left(period_list, cs + 3)
+        has_period = j < len(period_list) and period_list[j] < far
+        if not has_period and _TOPIC_ADVERB_RE.search(sq, cs, far) is None:
+            continue  # cheap test first: neither a period nor 累计/已 near the clause start
         h = _clause_head(sq, ce - 1) if ce - 1 > cs else cs
         if h >= len(sq):
             continue
@@ -384,22 +398,17 @@ def _clause_topics(
             continue
         window = sq[h : min(ce - 1, h + 16)]
         cut = -1
-        for k in range(3, len(window)):
-            rest = window[k:]
-            if rest.startswith(_TOPIC_ADVERBS):
-                adv = next(a for a in _TOPIC_ADVERBS if rest.startswith(a))
-                if not rest[len(adv) :].startswith(_COPULAS):
-                    cut = k
+        m = _TOPIC_ADVERB_RE.search(window, 3)
+        limit = m.start() if m else len(window)
+        i = bisect.bisect_left(period_list, h + 3)
+        while i < len(period_list) and period_list[i] < h + limit:
+            k = period_list[i] - h
+            if sq[h + k - 1] not in "较比超与同于高低" and not sq[h + k - 1].isdigit():
+                cut = k  # 长飞光纤上半年…; not 超去年同期 (a comparison base)
                 break
-            periods = find_periods(rest[:8])
-            if (
-                periods
-                and periods[0].start == 0
-                and sq[h + k - 1] not in "较比超与同于高低"  # 超去年同期: a comparison base
-                and not sq[h + k - 1].isdigit()
-            ):
-                cut = k
-                break
+            i += 1
+        if cut < 0 and m is not None and not window.startswith(_COPULAS, m.end()):
+            cut = m.start()
         if cut > 0 and _name_like(window[:cut]):
             out.append((h, h + cut, SubjectKind.TOPIC, False))
     return out

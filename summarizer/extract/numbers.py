@@ -189,7 +189,7 @@ _CLASS_NOUNS = ("项目", "企业", "工业企业", "大项目", "级")
 _CLASS_PHRASE = re.compile(r"的[\u4e00-\u9fff“”]{0,8}?(?:项目|企业|工程)")
 _RANGE_DASH = frozenset("-－—–~～至到")
 # A comma between a digit and exactly three digits is a thousands separator, not a clause break.
-_CLAUSE_BREAK = re.compile(r"[；;。！？!?：:]|(?<!\d)[，,]|[，,](?!\d{3}(?!\d))")
+_CLAUSE_BREAK = re.compile(r"[；;。！？!?：:]|[，,](?:(?<!\d[，,])|(?!\d{3}(?!\d)))")
 _WS = frozenset(" \t\r\n\u3000\xa0")
 
 # Kind triggers (searched in the clause before the number; the one nearest the number wins).
