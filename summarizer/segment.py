@@ -914,7 +914,8 @@ class _Segmenter:
             _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
             for d in untitled
         ]
-        if len(bodies) >= 2:
+        if len(bodies) >= 2 and len(headlines) <= _POOL_REACH:
+            # a front-page list is short: a long run of headline-like lines is something else
             headlines = [part for h in headlines for part in _split_glued(h, bodies)]
         scored: list[tuple[int, float, int, int]] = []
         for hi, headline in enumerate(headlines):
