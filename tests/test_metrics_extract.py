@@ -440,3 +440,17 @@ def test_indicators_of_listed_and_repeated_counts() -> None:
     ms = _metrics("新政策包含2个总体政策和9个专项政策。园区新增上市企业4家，累计达到37家。")
     assert by_value(ms, 9).indicator == "专项政策"
     assert by_value(ms, 37).indicator == "上市企业"
+
+
+def test_listed_examples_with_their_noun_and_quoted_train_names_are_topics() -> None:
+    ms = _metrics(
+        "在链主企业带动下，甲光电、乙新材等龙头企业上半年新引进配套企业十余家。"
+        "中欧班列“天山号”货运专列累计开行88列。"
+    )
+    assert by_value(ms, 10).subject == "甲光电、乙新材等龙头企业"
+    assert by_value(ms, 88).subject == "中欧班列“天山号”货运专列"
+
+
+def test_a_spokesman_of_an_office_is_a_source() -> None:
+    ms = _metrics("全市工业投资增长5%。某市统计局新闻发言人表示，全年新增规上企业120家。")
+    assert by_value(ms, 120).subject != "某市统计局"

@@ -347,7 +347,7 @@ _COPULAS = ("达到", "达", "为", "是", "实现", "完成", "超过", "超", 
 
 
 _TOPIC_BAD = frozenset(
-    "的在于与对向为将把被让由是从了到等以据经今其该个家年月日号，,；;。！？!?：:、（）()"
+    "的在于与对向为将把被让由是从了到以据经今其该个家年月日，,；;。！？!?：:（）()"
 )
 _MEASURE_TAILS = ("产能", "产值", "收入", "营收", "规模", "投资", "金额", "总额", "额", "率", "量",
                   "数", "比重", "占比", "增速", "增加值", "利润", "税收", "面积", "成本", "费用",
@@ -363,6 +363,8 @@ def _name_like(name: str) -> bool:
         return False
     if any(c in _TOPIC_BAD or c.isdigit() for c in name) or name.startswith(_COMPARE_LEADS):
         return False
+    if name.endswith(("等", "、")) or ("等" in name and "、" not in name):
+        return False  # only a list of examples and its noun (京东方、通威等龙头企业)
     if name.endswith(_MEASURE_TAILS):
         return False  # 平均产能已恢复到…: what is measured, not who
     tags = _pos_tags(name)
@@ -422,7 +424,7 @@ def _is_source(sq: str, end: int) -> bool:
             window = window[:k]
             break
     return window.startswith(_SOURCE_AFTER) or any(
-        w in window for w in ("发布", "表示", "介绍", "获悉", "透露")
+        w in window for w in ("发布", "表示", "介绍", "获悉", "透露", "负责人", "发言人", "解读")
     )
 
 
