@@ -727,7 +727,10 @@ class _Segmenter:
             or self._kind_at(i + 1) in _BODY_KINDS
         ):
             return False
-        cur.byline = cur.byline or self._lead_names(line.content_start, line.end)
+        names = self._lead_names(line.content_start, line.end)  # None for (上接第一版)
+        if names is None:
+            return False
+        cur.byline = cur.byline or names
         cur.end = line.end
         cur.closed = True
         return True
