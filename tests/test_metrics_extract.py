@@ -454,3 +454,15 @@ def test_listed_examples_with_their_noun_and_quoted_train_names_are_topics() -> 
 def test_a_spokesman_of_an_office_is_a_source() -> None:
     ms = _metrics("全市工业投资增长5%。某市统计局新闻发言人表示，全年新增规上企业120家。")
     assert by_value(ms, 120).subject != "某市统计局"
+
+
+def test_listed_products_measured_by_one_noun_are_subjects() -> None:
+    ms = _metrics("5月份，光伏电池、锂电池、服务器产量分别增长12.5%、8.1%和3.3%。")
+    assert [(by_value(ms, v).subject, by_value(ms, v).indicator) for v in (12.5, 8.1, 3.3)] == [
+        ("光伏电池", "产量增长"),
+        ("锂电池", "产量增长"),
+        ("服务器", "产量增长"),
+    ]
+    # names that are measures themselves stay indicators (进出口、出口分别增长…)
+    ms = _metrics("甲高新区进出口、出口分别增长6.5%、7.2%。")
+    assert by_value(ms, 6.5).indicator == "进出口增长"

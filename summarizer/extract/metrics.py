@@ -870,6 +870,17 @@ def _distribute(ctx: _Ctx, drafts: list[_Draft]) -> None:
         if not all(2 <= len(n) <= 12 for n in names):
             continue
         verb = _squash(text[m.end() : group[0].p.start])
+        measure = max((t for t in _MEASURE_TAILS if names[-1].endswith(t)), key=len, default="")
+        if (
+            measure
+            and len(names[-1]) > len(measure)
+            and not any(n.endswith(_MEASURE_TAILS) for n in names[:-1])
+        ):
+            # 集成电路、工业机器人、新能源汽车产量分别增长…: products measured by one noun
+            names[-1] = names[-1][: -len(measure)]
+            for name, d in zip(names, group, strict=True):
+                d.subject, d.indicator = name, measure + verb
+            continue
         for name, d in zip(names, group, strict=True):
             if counted or name in entity_names:
                 d.subject = name
