@@ -42,10 +42,14 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DigestData",
+    "DigestMetric",
     "FakeConfig",
     "FakeOpenAIServer",
     "Step",
     "article_answer",
+    "digest_answer",
+    "digest_data",
     "estimate_tokens",
     "extract_article",
     "parse_script",
@@ -256,6 +260,107 @@ def article_answer(article: str) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------------------------------------
+# A digest-overview request: stories and a metrics table as fenced data
+# ---------------------------------------------------------------------------------------------
+
+# One row of the prompt's metrics table: ``- subject | indicator | period | value``.
+_METRIC_ROW = re.compile(
+    r"^[-*•]\s*([^|\n]*?)\s*\|\s*([^|\n]*?)\s*\|\s*([^|\n]*?)\s*\|\s*(\S[^|\n]*?)\s*$"
+)
+_STORY_ROW = re.compile(r"^[-*•]\s*([^|\n]+?)[:：]\s*([^|\n]*)$")
+_DIGEST_HINT = re.compile(r"\bdigest\b", re.I)
+_BLANK = frozenset({"", "-", "—", "?", "null", "None"})
+# Offered in the ungrounded scenario; the first one the request does not contain is used.
+_MADE_UP_RATES = ("99.9%", "88.8%", "77.7%", "66.6%", "55.5%")
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMetric:
+    """One row of a digest request's metrics table, as the prompt wrote it."""
+
+    subject: str
+    indicator: str
+    period: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestData:
+    """What a digest-overview request carries: story (title, summary) pairs and metric rows."""
+
+    stories: tuple[tuple[str, str], ...]
+    metrics: tuple[DigestMetric, ...]
+    text: str  # the whole fenced data, to keep made-up numbers out of it
+
+
+def _clean(cell: str) -> str:
+    return "" if cell.strip() in _BLANK else cell.strip()
+
+
+def digest_data(messages: list[dict[str, Any]]) -> DigestData | None:
+    """The stories and metrics of a digest-overview request, or None for any other request.
+
+    A digest request is recognised by its prompt: a system message that speaks of a digest, or
+    fenced data holding a ``subject | indicator | period | value`` metrics table.
+    """
+    data = extract_article(messages)
+    system = "\n".join(
+        _message_text(m) for m in messages if m.get("role") in ("system", "developer")
+    )
+    metrics: list[DigestMetric] = []
+    stories: list[tuple[str, str]] = []
+    for line in data.split("\n"):
+        row = _METRIC_ROW.match(line.strip())
+        if row:
+            metrics.append(DigestMetric(*(_clean(cell) for cell in row.groups())))
+            continue
+        story = _STORY_ROW.match(line.strip())
+        if story:
+            stories.append((story.group(1).strip(), story.group(2).strip()))
+    if not metrics and not _DIGEST_HINT.search(system):
+        return None
+    return DigestData(tuple(stories), tuple(metrics), data)
+
+
+def _metric_phrase(metric: DigestMetric) -> str:
+    """Subject, indicator and the value exactly as the table wrote it (no arithmetic)."""
+    indicator = metric.indicator
+    joiner = "" if not indicator or re.search(r"(增长|下降|提高|达到|为)$", indicator) else "为"
+    return f"{metric.subject}{indicator}{joiner}{metric.value}"
+
+
+def digest_answer(data: DigestData, *, ungrounded: bool = False) -> dict[str, Any]:
+    """A hand-written editorial overview that copies every number from the metrics table.
+
+    Summary: one sentence naming the subjects (no number), then one per leading metric; key
+    points: the next metrics. ``ungrounded`` adds a sentence with a rate found nowhere in the
+    request, as a model that invents a statistic would.
+    """
+    metrics = [m for m in data.metrics if m.value and (m.subject or m.indicator)]
+    unique = list(dict.fromkeys(metrics))
+    subjects = list(dict.fromkeys(m.subject for m in unique if m.subject))[:3]
+    titles = [re.sub(r"[\d.,%％]+", "", t).strip() for t, _ in data.stories]
+    headline = (subjects[0] + "等地发展动态") if subjects else (titles[0] if titles else "本期综述")
+    sentences = []
+    if subjects:
+        sentences.append(f"本期重点关注{'、'.join(subjects)}的经济运行情况。")
+    sentences += [f"{_metric_phrase(m)}。" for m in unique[:3]]
+    if ungrounded:
+        made_up = next((r for r in _MADE_UP_RATES if r not in data.text), _MADE_UP_RATES[0])
+        sentences.append(f"全国高新区利润总额同比增长{made_up}。")
+    if not sentences:
+        sentences.append("本期各地高新区保持平稳发展。")
+    key_points = [_metric_phrase(m) for m in unique[3:6]] or [t for t in titles[:2] if t]
+    topics = list(dict.fromkeys(m.indicator for m in unique if m.indicator))[:3]
+    return {
+        "headline": headline[:30],
+        "summary": "".join(sentences),
+        "key_points": key_points,
+        "topics": topics,
+    }
+
+
 def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
@@ -449,7 +554,13 @@ def _completion(
     }
 
 
-def _answer_payload(step: Step, article: str, schema: dict[str, Any] | None) -> dict[str, Any]:
+def _answer_payload(
+    step: Step, article: str, schema: dict[str, Any] | None, messages: list[dict[str, Any]]
+) -> dict[str, Any]:
+    digest = digest_data(messages)
+    if digest is not None:
+        payload = digest_answer(digest, ungrounded=step is Step.UNGROUNDED)
+        return fit_to_schema(payload, schema) if schema else payload
     payload = article_answer(article)
     if step is Step.UNGROUNDED:
         payload["metrics"] = [
@@ -535,7 +646,7 @@ class _Responder:
         model = self.config.model or str(request.get("model", "fake-model"))
         article = extract_article(request.get("messages", []))
         mode, schema, tool = _request_schema(request)
-        payload = _answer_payload(step, article, schema)
+        payload = _answer_payload(step, article, schema, request.get("messages", []))
         text = json.dumps(payload, ensure_ascii=False)
         if step is Step.EMPTY_CHOICES:
             return Reply(200, _completion(request, ident, model, {}, "stop", "", choices=False))

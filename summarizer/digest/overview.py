@@ -103,6 +103,7 @@ def llm_overview_writer(settings: Any, *, client: Any = None) -> OverviewWriter:
     def write(digest: Digest) -> tuple[list[str], list[str]]:
         from ..llm.prompts import load_prompt
         from ..llm.responses import response_model
+        from ..llm.schema import schema_json
         from ..llm.settings import StructuredMode
         from ..llm.structured import answer_text, parse_answer, request_params
         from ..llm.wire import ChatRequest
@@ -114,7 +115,8 @@ def llm_overview_writer(settings: Any, *, client: Any = None) -> OverviewWriter:
             mode = (
                 StructuredMode.JSON_OBJECT
             )  # the most widely supported; schema goes in the prompt
-        schema = model.model_json_schema() if mode is StructuredMode.JSON_OBJECT else None
+        # JSON text, as the engine writes it (a dict would render as a Python repr).
+        schema = schema_json(model) if mode is StructuredMode.JSON_OBJECT else None
         rendered = template.render(schema=schema, **overview_context(digest))
         request = ChatRequest(
             messages=rendered.messages(),
