@@ -466,3 +466,12 @@ def test_listed_products_measured_by_one_noun_are_subjects() -> None:
     # names that are measures themselves stay indicators (进出口、出口分别增长…)
     ms = _metrics("甲高新区进出口、出口分别增长6.5%、7.2%。")
     assert by_value(ms, 6.5).indicator == "进出口增长"
+
+
+def test_a_company_short_name_opening_a_clause_is_the_subject() -> None:
+    ms = _metrics(
+        "甲高新区企业加大研发。乙丙科技研发投入3.2亿元，占营业收入的比重达6.4%。科技型企业1200家。"
+    )
+    assert by_value(ms, 3.2).subject == "乙丙科技"
+    assert by_value(ms, 6.4).subject == "乙丙科技"
+    assert by_value(ms, 1200).subject == "甲高新区"  # 科技型企业 is what is counted

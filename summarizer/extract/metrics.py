@@ -342,6 +342,10 @@ def _clause_head(sq: str, pos: int) -> int:
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "nrt", "j", "eng")
 _TOPIC_ADVERBS = ("累计", "已经", "已", "先后")
 _TOPIC_ADVERB_RE = re.compile("|".join(_TOPIC_ADVERBS))
+# How companies' short names end (华工科技, 长飞光纤 has none); not before 型/产业/企业… (科技型企业).
+_SHORT_COMPANY_END = re.compile(r"科技|股份|光电|电子|新材|药业|制药|电气|半导体|微电子|控股")
+_NOT_AFTER_SHORT_NAME = ("型", "类", "等", "产业", "行业", "企业", "公司", "园", "城", "创新", "成果",
+                         "服务", "人才", "项目", "金融", "、", "和", "与", "及")  # fmt: skip
 _COPULAS = ("达到", "达", "为", "是", "实现", "完成", "超过", "超", "突破", "增长", "下降", "提升", "提高", "增至",
             "降至", "占", "约", "近", "逾", "不足", "不到", "保持", "有", "共有", "拥有", "同比")  # fmt: skip
 
@@ -387,7 +391,11 @@ def _clause_topics(
         far = min(ce, cs + 40)
         j = bisect.bisect_left(period_list, cs + 3)
         has_period = j < len(period_list) and period_list[j] < far
-        if not has_period and _TOPIC_ADVERB_RE.search(sq, cs, far) is None:
+        if (
+            not has_period
+            and _TOPIC_ADVERB_RE.search(sq, cs, far) is None
+            and _SHORT_COMPANY_END.search(sq, cs, min(ce, cs + 14)) is None
+        ):
             continue  # cheap test first: neither a period nor 累计/已 near the clause start
         h = _clause_head(sq, ce - 1) if ce - 1 > cs else cs
         if h >= len(sq):
@@ -411,6 +419,14 @@ def _clause_topics(
             i += 1
         if cut < 0 and m is not None and not window.startswith(_COPULAS, m.end()):
             cut = m.start()
+        if cut < 0:
+            short = _SHORT_COMPANY_END.search(window, 2, 8)
+            if (
+                short is not None
+                and short.end() >= 4
+                and not window.startswith(_NOT_AFTER_SHORT_NAME, short.end())
+            ):
+                cut = short.end()  # 华工科技研发投入…: a company's short name
         if cut > 0 and _name_like(window[:cut]):
             out.append((h, h + cut, SubjectKind.TOPIC, False))
     return out
