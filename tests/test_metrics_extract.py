@@ -475,3 +475,10 @@ def test_a_company_short_name_opening_a_clause_is_the_subject() -> None:
     assert by_value(ms, 3.2).subject == "乙丙科技"
     assert by_value(ms, 6.4).subject == "乙丙科技"
     assert by_value(ms, 1200).subject == "甲高新区"  # 科技型企业 is what is counted
+
+
+def test_a_short_quote_reads_on_instead_of_into_the_previous_sentence() -> None:
+    block, doc = make("营收同比增长17.7%。园区已连续6年举办创新大会，累计签约项目超过300个。")
+    six = by_value(extract_metrics(block, doc), 6)
+    assert six.quote == "园区已连续6年举办创新大会"
+    assert ground_metric(six, block, doc).ok

@@ -710,7 +710,18 @@ def _quote_bounds(ctx: _Ctx, p: ParsedNumber, region_start: int) -> tuple[int, i
         sq, offs = _squash_map(text[q_start:q_end])
         if len(sq) > _MAX_QUOTE:
             q_start += offs[len(sq) - _MAX_QUOTE]
-    if len(_squash(text[q_start:q_end])) < _MIN_QUOTE and q_start > 0:
+    before = text[:q_start].rstrip()
+    if len(_squash(text[q_start:q_end])) < _MIN_QUOTE and (
+        not before or before[-1] in "。！？!?；;"
+    ):
+        # 园区已连续5年: too short, and the clause before is another sentence: read on instead
+        nxt = bisect.bisect_right(ctx.clause_breaks, q_end)
+        stop = ctx.clause_breaks[nxt] - 1 if nxt < len(ctx.clause_breaks) else len(text)
+        sq, offs = _squash_map(text[q_start:stop])
+        if len(sq) > _MAX_QUOTE:
+            stop = q_start + offs[_MAX_QUOTE - 1] + 1
+        q_end = max(q_end, stop)
+    elif len(_squash(text[q_start:q_end])) < _MIN_QUOTE and q_start > 0:
         prev = _unit_start(ctx.clause_breaks, q_start - 1)
         sq, offs = _squash_map(text[prev:q_end])
         if len(sq) > _MAX_QUOTE:
