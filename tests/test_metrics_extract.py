@@ -482,3 +482,11 @@ def test_a_short_quote_reads_on_instead_of_into_the_previous_sentence() -> None:
     six = by_value(extract_metrics(block, doc), 6)
     assert six.quote == "园区已连续6年举办创新大会"
     assert ground_metric(six, block, doc).ok
+
+
+@pytest.mark.parametrize(
+    "title", ["园区举办夏季招聘会", "“小巨人”企业达28家", "园区研发投入强度达到5.8%"]
+)
+def test_titles_that_name_no_topic_give_none(title: str) -> None:
+    ms = _metrics("今年以来，新增就业岗位1200个。", title=title)
+    assert by_value(ms, 1200).subject is None

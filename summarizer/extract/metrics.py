@@ -355,7 +355,7 @@ _TOPIC_BAD = frozenset(
 )
 _MEASURE_TAILS = ("产能", "产值", "收入", "营收", "规模", "投资", "金额", "总额", "额", "率", "量",
                   "数", "比重", "占比", "增速", "增加值", "利润", "税收", "面积", "成本", "费用",
-                  "价格", "指数", "总值", "产量", "水平")  # fmt: skip
+                  "价格", "指数", "总值", "产量", "水平", "强度")  # fmt: skip
 _COMPARE_LEADS = ("较", "比", "与", "同", "占", "从", "在", "对", "向", "据", "经", "由", "按")
 _TOPIC_BAD_FIRST = ("v", "p", "d", "c", "r", "m", "q", "u", "f", "t")
 
@@ -980,12 +980,20 @@ def _title_topic(title: str) -> str | None:
     sq = _squash(title)
     sq = sq[_clause_head(sq, len(sq)) :] if sq else sq
     m = _TITLE_TOPIC_END.search(sq)
-    name = sq[: m.start()] if m else sq
+    if m is None:
+        return None  # 园区举办夏季招聘会: no statistic in the title, no topic to take from it
+    name = sq[: m.start()]
+    if name.startswith(_GENERIC_ZONES + _GENERIC_COMPANIES) or name.endswith(_COUNTED_NOUNS):
+        return None  # “小巨人”企业达28家: what the title counts, not what it is about
     return name if _name_like(name) else None
 
 
+_COUNTED_NOUNS = ("企业", "项目", "机构", "人才", "人", "家", "个")
+
+
 _TITLE_TOPIC_END = re.compile(
-    r"\d|[一二三四五六七八九十百千万]+[亿万]|累计|同比|增至|增长|下降|突破|达到|超过|首次|实现|完成|加速|持续"
+    r"\d|[一二三四五六七八九十百千万]+[亿万]|累计|同比|[扩增降升提减]至|增长|下降|突破|达到|达|超过|首次|"
+    r"实现|完成|加速|持续"
 )
 
 
