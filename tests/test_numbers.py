@@ -353,3 +353,8 @@ def test_thousands_separators_do_not_break_the_clause_kind() -> None:
         (1105, MetricKind.CHANGE_AMOUNT),
         (2087, MetricKind.CHANGE_AMOUNT),
     ]
+
+
+def test_one_project_of_a_size_is_a_statistic_but_counted_projects_are_a_class() -> None:
+    assert [p.unit for p in find_numbers("总投资超50亿元的新能源项目开工")] == ["亿元"]
+    assert [p.unit for p in find_numbers("其中投资超5亿元的重点项目有8个")] == ["个"]

@@ -186,7 +186,12 @@ _DURATIONS = frozenset(["年", "天", "小时", "分钟", "个月", "周"])
 _PROGRAMME_NOUNS = ("行动", "计划", "规划", "生活圈", "工程", "攻坚", "专项")
 _ROUND = {"百": 100.0, "千": 1000.0, "万": 10000.0}
 _CLASS_NOUNS = ("项目", "企业", "工业企业", "大项目", "级")
-_CLASS_PHRASE = re.compile(r"的[\u4e00-\u9fff“”]{0,8}?(?:项目|企业|工程)")
+# 超1亿美元的重大项目11个: a size class when the projects/firms of that size are then counted
+# (超50亿元的新能源项目开工 is one project's investment, a statistic).
+_CLASS_PHRASE = re.compile(
+    r"的[\u4e00-\u9fff“”]{0,8}?(?:项目|企业|工程)(?:数量?|总数)?(?:达到?|有|共|超过?|近|约)?"
+    r"[\d一二两三四五六七八九十百千]"
+)
 _RANGE_DASH = frozenset("-－—–~～至到")
 # A comma between a digit and exactly three digits is a thousands separator, not a clause break.
 _CLAUSE_BREAK = re.compile(r"[；;。！？!?：:]|[，,](?:(?<!\d[，,])|(?!\d{3}(?!\d)))")
