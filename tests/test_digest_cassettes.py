@@ -268,8 +268,15 @@ def test_a_changed_prompt_is_a_missing_cassette(
             max_retries=0,
             temperature=0.77,
         )
-        with pytest.raises(CannotOverwriteExistingCassetteException, match="json_body"):
-            build_digest(conn, overview_writer=llm_overview_writer(settings))
+        # vcrpy refuses the unrecorded request; depending on where the SDK meets that error it
+        # either escapes or becomes an LLM failure that the digest reports. Never a silent pass.
+        try:
+            digest = build_digest(conn, overview_writer=llm_overview_writer(settings))
+        except CannotOverwriteExistingCassetteException:
+            pass
+        else:
+            assert digest.overview_kind == "extractive"
+            assert digest.overview_error
         assert cassette.play_count == 0
 
 
