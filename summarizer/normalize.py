@@ -102,6 +102,9 @@ _TRAILING_MARKER = re.compile(
     r"[（(](?:下转|转|接|来源|稿件来源|据|完|作者"
     r"|(?:本报|新华社)?(?:特约|见习)?(?:记者|通讯员|实习生|摄影))[^（）()]{0,24}[）)]$"
 )
+# the end of a jump marker broken at the column edge ("…早见效。（下" / "转第3版）"): the article
+# stops there, the next line is another one's
+_JUMP_TAIL = re.compile(r"转(?:第|至|见)?[^（()）\s]{1,6}版[）)]$")
 _URL = re.compile(r"https?://|www\.", re.I)
 _PAGE_FURNITURE = re.compile(
     r"星期[一二三四五六日天]|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审校|值班编辑)[:：]"
@@ -271,6 +274,8 @@ def ends_paragraph(line: str) -> bool:
         m = _TRAILING_MARKER.search(s, max(0, len(s) - 40))
         if m and m.start() > 0:
             s = s[: m.start()].rstrip(" \t\u3000\u00a0")  # "…入选。（下转第2版）"
+        elif _JUMP_TAIL.search(s, max(0, len(s) - 12)):
+            return True
     i = len(s) - 1
     while i >= 0 and s[i] in _CLOSERS:
         i -= 1

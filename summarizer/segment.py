@@ -53,11 +53,11 @@ _TOC_MARKER = re.compile(r"本期导读|本期要目|今日导读|本期看点")
 _BYLINE_MARK = re.compile(r"[►▶▷▸●◆■□][ \t\u3000]*")
 _BYLINE_ROLE = re.compile(
     r"(?:(?:本报|新华社|中新社)?(?:特约|实习)?(?:记者|通讯员|摄影记者|摄影|实习生|编辑)"
-    r"|文[ \t\u3000]*/[ \t\u3000]*图|文图|文字|文/|图/|文|撰稿)"
+    r"|文[ \t\u3000]*[/／][ \t\u3000]*图|文图|文字|[文图][ \t\u3000]*[/／:：]|文|撰稿)"
     r"[ \t\u3000:：/]*"
 )
 _CREDIT = re.compile(
-    r"(?:图片来源|图片提供|供图|图/|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
+    r"(?:图片来源|图片提供|供图|图[/／]|摄影[:：]|摄[:：])|/摄[)）]?$|摄[)）]$|[(（][^()（）]{0,20}摄[)）]$"
     r"|(?:记者|摄影|社发|网发)[ \t\u3000]*[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000、]+[\u4e00-\u9fff·]{2,4})*[ \t\u3000]*摄$"
 )
 _CREDIT_NAMES = re.compile(
@@ -82,9 +82,24 @@ _TAIL_NAMES = re.compile(
     rf"{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}(?:[ \t\u3000、]+{_ROLE_WORD}?[\u4e00-\u9fff]{{2,4}}){{0,4}})[）)])"
     r"[ \t\u3000]*$"
 )
+_JUMP_BODY = r"[（(](?:下|续)?转(?:第|至|见)?[^（()）]{1,6}版[）)]"
+# "（下转第3版）", "（转第2版）", "(下转A3版)": the article goes on elsewhere, it ends here
+_JUMP = re.compile(_JUMP_BODY + r"$")
 _TRAILING_SOURCE = re.compile(
-    r"[（(](?:来源|稿件来源|据|作者|完)[^）)]{0,30}[）)]$|[（(]下转第?[^）)]{1,6}版[）)]$"
+    r"[（(](?:来源|稿件来源|据|作者|完)[^）)]{0,30}[）)]$|" + _JUMP_BODY + "$"
 )
+# "文/张帆 图/郑凯": a writer and a photographer; a feature's byline next to its headline, a
+# photo's credit under a photo text
+_DUAL_CREDIT = re.compile(r"文[ \t\u3000]*[/／:：][^图]{1,16}图[ \t\u3000]*[/／:：]")
+# a photo news item opens with its date ("7月2日，在X实验室，科研人员正在调试…")
+_DATED_OPENING = re.compile(r"\d{1,2}月\d{1,2}日[,，]")
+# ... and shows a scene: someone at work, an event held somewhere
+_PHOTO_SCENE = re.compile(
+    r"正在|图为|^\d{1,2}月\d{1,2}日[,，]在|在[^，,。]{2,24}(?:举行|举办|召开|开幕|启动|亮相|揭牌)"
+)
+_PHOTO_NEWS_MAX = 200  # squashed chars: a photo news text split off before its credit
+# section labels of a news-in-brief column: every headline in it opens an item of its own
+_BRIEF_LABEL = re.compile(r"简讯|速递|传真|快讯|短讯|速览|集锦|简报|短波|一览|动态")
 _DATE_START = re.compile(r"(?:\d{1,2}月\d{1,2}日|近日|近期|日前|\d{4}年\d{1,2}月)")
 # How a news item (not a section of a feature) opens: a date, "recently", "the reporter learnt".
 _NEWS_OPENING = re.compile(r"(?:\d{1,2}月\d{1,2}日[,，]|近日|日前|近期[,，]|记者[近日从]{1,3})")
@@ -141,6 +156,7 @@ class _Kind(Enum):
     LEAD = auto()  # a body paragraph opening with a lead
     BODY = auto()
     RULE = auto()  # a separator line ("————"): ends the article, makes no block
+    JUMP = auto()  # "（下转第3版）" on its own line: ends the article it closes
 
 
 @dataclass(slots=True)
@@ -155,6 +171,8 @@ class _Line:
     weak: bool = False  # headline-like but with a comma: a headline only among headlines
     listed: bool = False  # printed twice in a row: a front-page headline list
     glued: bool = False  # several list headlines on one long line
+    dual: bool = False  # a "文/X 图/Y" line: a feature's byline or a photo's credit
+    brief: bool = False  # printed behind a news-in-brief label ("【简讯】南宁高新区…")
 
 
 @dataclass(slots=True)
@@ -174,6 +192,7 @@ class _Draft:  # slots and few fields: a huge issue has one per block
     ends_sentence: bool = True  # its last paragraph ends with a full stop
     last_start: int = 0  # normalised start of its last paragraph
     candidates: tuple[str, ...] = ()  # headlines above it: a kicker and its title, or a list
+    news_start: int = 0  # start of its last dated paragraph ("7月2日，…"): maybe a photo text
 
 
 def _dedupe(text: str) -> tuple[str, bool]:
@@ -199,6 +218,7 @@ class _Segmenter:
         self.hard_closed = False
         self.pool: list[tuple[int, str]] = []  # (position, headline) of front-page lists
         self.toc_seen = False
+        self.briefs = False  # inside a news-in-brief column (【简讯】)
 
     # --- line classification ------------------------------------------------------------------
 
@@ -253,7 +273,9 @@ class _Segmenter:
         if _SECTION_TAG.fullmatch(s):
             return _Line(_Kind.TAG, start, end, s, cstart)
         m = _SECTION_TAG.match(s)
+        brief = False
         if m and not ends_paragraph(s) and len(s) <= _HEADLINE_MAX + 10:
+            brief = bool(_BRIEF_LABEL.search(m.group()))
             s, cstart = s[m.end() :].lstrip(_HS), cstart + m.end()
         m = _BYLINE_MARK.match(s)
         if m and len(s) - m.end() <= 24:
@@ -261,6 +283,10 @@ class _Segmenter:
             if self._marked_label(rest, cstart + m.end(), end):
                 return _Line(_Kind.TAG, start, end, s, cstart)  # "■ 园区动态": a section label
             return _Line(_Kind.BYLINE, start, end, rest, cstart + m.end())
+        if len(s) <= 16 and s[0] in "（(" and _JUMP.fullmatch(s):
+            return _Line(_Kind.JUMP, start, end, s, cstart)
+        if s[0] == "文" and len(s) <= 30 and _DUAL_CREDIT.match(s):
+            return _Line(_Kind.CREDIT, start, end, s, cstart, dual=True)
         if len(s) <= 40 and _PAGE_FURNITURE.search(s):
             return _Line(_Kind.TAG, start, end, s, cstart)  # page header or editor line
         if len(s) <= 40 and (_CREDIT.search(s) or self._name_credit(s, start, end)):
@@ -291,7 +317,9 @@ class _Segmenter:
         ):
             text, doubled = _dedupe(s)
             weak = bool(_COMMA.search(s))
-            return _Line(_Kind.HEAD, start, end, text, cstart, listed=doubled, weak=weak)
+            return _Line(
+                _Kind.HEAD, start, end, text, cstart, listed=doubled, weak=weak, brief=brief
+            )
         if (
             len(s) <= _GLUED_MAX
             and not _ANY_STOP.search(s)
@@ -363,6 +391,8 @@ class _Segmenter:
         assert line is not None
         if line.toc or line.listed:
             return True
+        if self.briefs and self._kind_at(i + 1) in _BODY_KINDS:
+            return True  # a news-in-brief column: every headline over a paragraph is an item
         if line.kind is _Kind.HEADING and (
             (cur.md_level is not None and line.level <= cur.md_level)
             or (cur.title is None and not cur.candidates)  # no sub-headings in a titleless item
@@ -427,6 +457,8 @@ class _Segmenter:
             return self._on_body(i, body)
         if line.toc:
             self.toc_seen = True
+        if line.brief:
+            self.briefs = True
         if (
             self.cur is not None
             and line.kind is _Kind.HEAD
@@ -463,7 +495,15 @@ class _Segmenter:
             else:  # a lone "本报记者": a short headline-like line
                 line = _Line(_Kind.HEAD, line.start, line.end, line.text, line.content_start)
                 return self._on_head(i, line)
+        if line.dual and self._dual_byline(i):
+            byline = _Line(_Kind.BYLINE, line.start, line.end, line.text, line.content_start)
+            if not self.header:
+                self._close()  # above a feature's headline: it opens the feature
+            self.header.append(byline)
+            return i + 1
         names = self._credit_names(start_line.start, line.end)
+        if names is None and line.dual:
+            names = self._names(line)
         desc: _Line | None = None
         if self.header and self.header[-1].kind is _Kind.HEAD:
             desc = self.header.pop()
@@ -475,6 +515,18 @@ class _Segmenter:
             cur.end = line.end
             cur.kind = BlockKind.ARTICLE if self._tells_news(cur) else BlockKind.CAPTION
             self._close()
+            return i + 1
+        news = None if desc or self.header or cur is None else self._photo_news_tail(cur)
+        if cur is not None and news is not None:
+            # a dated photo text printed after the article's end, then its credit: a news item
+            # (or caption) of its own, not the article's last paragraph
+            photo = _Draft(BlockKind.ARTICLE, news, line.end, news, cur.body_end, byline=names)
+            photo.photo = True
+            if not self._tells_news(photo):
+                photo.kind = BlockKind.CAPTION
+            cur.end = cur.body_end = news - 1
+            self._close()
+            self.blocks.append(photo)
             return i + 1
         if desc is None and not self.header and cur is not None and self._caption_tail(cur):
             # the article's last paragraph is a one-phrase caption printed above the credit
@@ -536,9 +588,28 @@ class _Segmenter:
         else:
             self._extend_body(line)
         self.hard_closed = False
+        cur = self.cur
+        if (
+            cur is not None
+            and cur.body_end == line.end
+            and line.text.endswith(("版）", "版)"))
+            and _JUMP.search(line.text)
+        ):
+            self._close()  # "…早见效。（下转第3版）": the rest is printed on another page
+            self.hard_closed = True
         return i + 1
 
     def _on_rule(self, i: int, line: _Line) -> int:
+        self._close()
+        self.hard_closed = True
+        self.briefs = False
+        return i + 1
+
+    def _on_jump(self, i: int, line: _Line) -> int:
+        """A jump marker on its own line ends the article above it (and is cut off its text)."""
+        if self.cur is None or self.hard_closed or self.header:
+            return self._on_other(i, line)
+        self._extend_body(line)
         self._close()
         self.hard_closed = True
         return i + 1
@@ -556,6 +627,10 @@ class _Segmenter:
             j += 1
         last = self._line(j)
         assert last is not None
+        self.briefs = line.kind is _Kind.TAG and any(
+            (tag := self._line(k)) is not None and _BRIEF_LABEL.search(tag.text)
+            for k in range(i, j + 1)
+        )
         first = line
         if line.kind is _Kind.INDEX and self.header:
             # headlines with no body before a page index: a table of contents
@@ -591,6 +666,7 @@ class _Segmenter:
         bylines = [h for h in header if h.kind is _Kind.BYLINE]
         if bylines:
             draft.byline = " ".join(n for b in bylines if (n := self._names(b))) or None
+            self.briefs = False  # a signed article: the news-in-brief column is over
         self._choose_title(draft, heads)
         if line.kind is _Kind.LEAD:
             draft.led = True
@@ -606,6 +682,8 @@ class _Segmenter:
     def _extend_body(self, line: _Line) -> None:
         cur = self.cur
         assert cur is not None
+        if cur.ends_sentence and line.text[:1].isdigit() and _DATED_OPENING.match(line.text):
+            cur.news_start = line.start
         cur.body_end = line.end
         cur.end = line.end
         cur.ends_sentence = ends_paragraph(line.text)
@@ -751,6 +829,34 @@ class _Segmenter:
         last.end = last.body_end = line.end
         return True
 
+    def _dual_byline(self, i: int) -> bool:
+        """Is the "文/X 图/Y" line at ``i`` a feature's byline (under its headline, or above
+        a headline with no photo text before it) rather than the credit of a photo?"""
+        nxt = self._kind_at(i + 1)
+        if self.header:
+            return self.header[-1].kind in (_Kind.HEAD, _Kind.HEADING) and nxt in _BODY_KINDS
+        if nxt not in (_Kind.HEAD, _Kind.HEADING):
+            return False
+        cur = self.cur
+        if cur is None or self.hard_closed or cur.closed or cur.photo:
+            return True
+        return not (
+            self._photo_text(cur)
+            or self._photo_news_tail(cur) is not None
+            or self._caption_tail(cur)
+        )
+
+    def _photo_news_tail(self, cur: _Draft) -> int | None:
+        """Where the article's last paragraph starts when it is a dated photo text printed
+        after the article's end ("7月2日，在X实验室，科研人员正在调试…"), else None."""
+        start = cur.news_start
+        if start <= cur.body_start or cur.closed or cur.photo or not cur.ends_sentence:
+            return None
+        text = _squash(self.doc.text[start : cur.body_end])
+        if len(text) > _PHOTO_NEWS_MAX or not _PHOTO_SCENE.search(text.split("。", 1)[0]):
+            return None
+        return start
+
     def _tells_news(self, cur: _Draft) -> bool:
         body = _squash(self.doc.text[cur.body_start : cur.body_end])
         return len(body) >= _CAPTION_ARTICLE_MIN and bool(_SENTENCE_END.search(body))
@@ -862,7 +968,8 @@ class _Segmenter:
                 continue
             body = _bigrams(self.doc.text[d.body_start : min(d.body_end, d.body_start + 600)])
             shares = [_share(fold_chars(c), body) for c in d.candidates]
-            if min(shares) >= _KICKER_SHARE or max(shares) == 0.0:
+            subtitled = any(c.startswith(("—", "-")) for c in d.candidates)
+            if subtitled or min(shares) >= _KICKER_SHARE or max(shares) == 0.0:
                 # the kicker (引题) is printed above the main title, a subtitle below it with
                 # a dash: the last line without a dash is the title
                 mains = [c for c in d.candidates if not c.startswith(("—", "-"))] or list(
@@ -1078,6 +1185,7 @@ _HANDLERS = {
     _Kind.LEAD: _Segmenter._on_body,
     _Kind.BODY: _Segmenter._on_body,
     _Kind.RULE: _Segmenter._on_rule,
+    _Kind.JUMP: _Segmenter._on_jump,
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.normalize import Document, OffsetMap, fold_chars, normalize
+from summarizer.normalize import Document, OffsetMap, ends_paragraph, fold_chars, normalize
 
 _WS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uff0d~\uff5e\u301c-]")
@@ -360,3 +360,13 @@ def test_running_text_that_does_not_repeat_itself_is_still_joined() -> None:
     assert normalize("\n\n".join(column)).text.split("\n")[1] == (
         "港口集团有关负责人表示将进一步加密航线网络，服务外贸企业拓展海外市场。"
     )
+
+
+@pytest.mark.parametrize("line", ["转第2版）", "早见效。（下转第3版）", "入选。(下转A3版)"])
+def test_a_jump_marker_ends_the_paragraph(line: str) -> None:
+    assert ends_paragraph(line)
+
+
+def test_a_jump_marker_broken_at_the_column_edge_ends_the_paragraph() -> None:
+    doc = normalize("项目总投资18.5亿元。（下\n转第2版）\n\n人才服务中心同日揭牌。\n")
+    assert doc.text == "项目总投资18.5亿元。（下转第2版）\n人才服务中心同日揭牌。"

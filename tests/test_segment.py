@@ -848,3 +848,194 @@ def test_a_short_kicker_whose_last_word_runs_into_the_title_is_not_a_wrap() -> N
     )
     _, blocks = segment_text(text)
     assert [b.title for b in blocks] == ["园区经济运行稳中向好"]
+
+
+# --- issue 2 follow-up: more layout quirks of real bulletin pages -------------------------------
+
+
+def test_jump_markers_end_their_article() -> None:
+    doc, blocks = _blocks("jump_marker_page.txt")
+    _check_invariants(doc, blocks)
+    assert (
+        _summary(blocks)
+        == [
+            (OTH, None, None, "2025年7月8", "星期二第1版要闻"),  # the running page header
+            (A, "高新区上半年新签约重点项目46个", "李明", "今年上半年，高新", "早投产、早见效。"),
+            (A, None, None, "7月3日，高新区", "意向融资12.6亿元。"[-8:]),
+            (A, "园区人才公寓首批交付", None, "7月5日，高新区", "总投资18.5亿元。"[-8:]),
+            (A, None, None, "人才服务中心同日", "子女入学等一站式服务。"[-8:]),
+            (A, "“小巨人”企业达28家", "赵敏", "截至6月底，高新", "量居全省第二位。"),
+        ]
+    )
+    assert all("转" not in b.text for b in blocks)  # no marker is left in any text
+
+
+@pytest.mark.parametrize(
+    "marker", ["（下转第3版）", "（转第2版）", "(下转A3版)", "\n\n（下转第3版）", "（下\n转第2版）"]
+)
+def test_a_jump_marker_inline_own_line_or_broken(marker: str) -> None:
+    text = (
+        "园区人才公寓首批交付\n\n本报讯 7月5日，园区人才公寓首批1200套房源交付。"
+        f"{marker}\n\n人才服务中心同日揭牌，提供落户、子女入学等一站式服务。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title, b.text) for b in blocks] == [
+        (A, "园区人才公寓首批交付", "7月5日，园区人才公寓首批1200套房源交付。"),
+        (A, None, "人才服务中心同日揭牌，提供落户、子女入学等一站式服务。"),
+    ]
+
+
+def test_byline_forms_above_and_below_headlines_and_photo_credits() -> None:
+    doc, blocks = _blocks("byline_forms_page.txt")
+    _check_invariants(doc, blocks)
+    assert _summary(blocks) == [
+        (OTH, None, None, "2025年7月8", "星期二第3版特写"),
+        (A, "实验室里的“追光者”", "张帆 郑凯", "走进高新区光电研", "发明专利36项。"[-8:]),
+        (A, "青年创客的“第一桶金”", "王丽 陈晨", "在高新区创业大街", "获得投资9.8亿元。"[-8:]),
+        (A, "园区首家氢能加注站投用", "王强", "7月6日，高新区", "池公交车的用氢需求。"[-8:]),
+        (A, "高新区发布算力券政策", "刘畅 周宁", "近日，高新区发布", "购买智能算力服务。"[-8:]),
+        (A, "智能网联汽车测试道路扩至120公里", "黄磊 邓佳", "日前，高新区新开", "盖园区主要路段。"),
+        # a photo text with its 文/图 credit, between two articles: a news item of its own
+        (A, None, "赵亮 钱进", "7月5日，在高新", "公里，可乘坐8人。"[-8:]),
+        (A, "园区举办夏季招聘会", None, "7月6日，高新区", "达成就业意向860人。"[-8:]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "文／张帆　图／郑凯\n\n实验室里的追光者\n\n{body}",  # full-width slashes, above
+        "实验室里的追光者\n\n文：张帆　图：郑凯\n\n{body}",  # colons, below
+        "园区举办招聘会\n\n本报讯 7月6日，园区招聘会举行。\n\n文/张帆 图/郑凯\n\n"
+        "实验室里的追光者\n\n{body}",  # above a feature's headline, after another article
+    ],
+)
+def test_a_writer_and_photographer_line_next_to_a_headline_is_the_byline(layout: str) -> None:
+    body = "走进高新区光电研究院的实验室，一排排精密仪器正在运行。\n"
+    doc, blocks = segment_text(layout.format(body=body))
+    _check_invariants(doc, blocks)
+    assert (blocks[-1].kind, blocks[-1].title, blocks[-1].byline, blocks[-1].text) == (
+        A,
+        "实验室里的追光者",
+        "张帆 郑凯",
+        body.strip(),
+    )
+    assert all(b.kind is A for b in blocks)
+
+
+def test_news_in_brief_columns_give_one_article_per_item() -> None:
+    doc, blocks = _blocks("briefs_page.txt")
+    _check_invariants(doc, blocks)
+    assert (
+        _summary(blocks)
+        == [
+            (OTH, None, None, "第4版·创新【园", "创新【园区简讯】"),  # page header + label
+            (A, "南宁高新区出台惠企政策20条", None, "近日，南宁高新区", "补资金超3亿元。"),
+            (A, "常州高新区新增分布式光伏装机85兆瓦", None, "今年上半年，常州", "6.5亿千瓦时。"),
+            (A, "洛阳高新区新认定省级研发中心12家", None, "日前，洛阳高新区", "数达到186家。"),
+            (OTH, None, None, "【新闻速递】", "【新闻速递】"),
+            (A, "合肥高新区量子产业园开园", None, "7月1日，合肥高", "总投资额约45亿元。"[-8:]),
+            (A, "西安高新区跨境电商交易额增长31%", None, "1-6月，西安高", "同比增长31%。"),
+            (OTH, None, None, "【一线传真】", "【一线传真】"),
+            (
+                A,
+                "武汉东湖高新区光谷科创大走廊项目集中开工",
+                None,
+                "7月2日，光谷科",
+                "，总投资580亿元。"[-8:],
+            ),
+        ]
+    )
+
+
+@pytest.mark.parametrize("label", ["【简讯】\n\n", "【简讯】"])  # on its own line, or inline
+def test_brief_items_whose_paragraph_does_not_repeat_the_headline(label: str) -> None:
+    text = (
+        f"{label}苏州高新区获评示范园区\n\n近期，工信部公布名单，苏州高新区入选。\n\n"
+        "杭州高新区新增独角兽企业3家\n\n据统计，今年以来新增独角兽3家，总数达到15家。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.title, squash(b.text)[:4]) for b in blocks if b.kind is A] == [
+        ("苏州高新区获评示范园区", "近期，工"),
+        ("杭州高新区新增独角兽企业3家", "据统计，"),
+    ]
+
+
+def test_the_same_two_items_without_a_brief_label_are_read_as_one_article() -> None:
+    """The label is what makes a short headline over an unrelated paragraph an item."""
+    text = (
+        "苏州高新区获评示范园区\n\n近期，工信部公布名单，苏州高新区入选。\n\n"
+        "杭州高新区新增独角兽企业3家\n\n据统计，今年以来新增独角兽3家，总数达到15家。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [b.title for b in blocks] == ["苏州高新区获评示范园区"]
+
+
+def test_photo_news_between_articles_is_its_own_block() -> None:
+    doc, blocks = _blocks("photo_news_page.txt")
+    _check_invariants(doc, blocks)
+    assert _summary(blocks) == [
+        (A, "园区企业订单排至年底", "李明", "走进高新区多家制", "企业订单已排至年底。"[-8:]),
+        (A, None, "孙悦 周涛", "7月2日，在苏州", "新增发明专利授权27件。"[-8:]),
+        (A, "高新区举办中小企业服务月活动", None, "7月3日，高新区", "预计服务企业800家以上。"[-8:]),
+        (A, None, "钱伟", "7月4日，在高新", "亿元，同比增长22%。"[-8:]),
+        (A, "园区上半年技术合同成交额突破百亿元", None, "今年上半年，高新", "同比增长26.3%。"[-8:]),
+        (A, None, None, "7月5日，高新区", "金奖3个、银奖6个。"[-8:]),
+        (A, "园区新增两条公交线路", None, "7月6日起，高新", "要产业园和居住区。"[-8:]),
+    ]
+
+
+def test_a_dated_last_paragraph_that_shows_no_scene_stays_in_its_article() -> None:
+    text = (
+        "园区举办招聘会\n\n本报讯 7月6日，园区夏季招聘会举行，120家企业参加。\n\n"
+        "7月7日，园区又发布了新一批岗位需求清单，共计800个岗位。\n\n张三 摄\n\n"
+        "园区新增两条公交线路\n\n本报讯 7月6日起，园区新开通2条公交线路。\n"
+    )
+    doc, blocks = segment_text(text)
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title, squash(b.text)[-6:]) for b in blocks] == [
+        (A, "园区举办招聘会", "800个岗位。"[-6:]),
+        (C, None, "张三摄"),
+        (A, "园区新增两条公交线路", "2条公交线路。"[-6:]),
+    ]
+
+
+def test_kicker_and_subtitle_around_the_headline() -> None:
+    doc, blocks = _blocks("kicker_subtitle_page.txt")
+    _check_invariants(doc, blocks)
+    assert _summary(blocks) == [
+        (OTH, None, None, "2025年7月8", "星期二第2版园区"),
+        (
+            A,
+            "高新区上半年经济运行稳中有进",
+            "陈静",
+            "今年上半年，高新",
+            "增加值同比增长9.6%。"[-8:],
+        ),
+        (A, "园区研发投入强度达到5.8%", None, "截至6月底，高新", "初新增108家。"),
+        (A, "生物医药产业集群加速成长", None, "近日记者从高新区", "规模突破260亿元。"[-8:]),
+    ]
+    assert not any("——" in b.text or "创新主体加快集聚" in b.text for b in blocks)
+
+
+_QUIRK_PAGES = [
+    "jump_marker_page.txt",
+    "byline_forms_page.txt",
+    "briefs_page.txt",
+    "photo_news_page.txt",
+    "kicker_subtitle_page.txt",
+]
+
+
+@pytest.mark.parametrize("layout", sorted(_LAYOUTS))
+@pytest.mark.parametrize("name", _QUIRK_PAGES)
+def test_quirk_pages_in_other_layouts(name: str, layout: str) -> None:
+    """The same blocks when the page is re-broken, squeezed, indented or full-width."""
+    raw = (FIXTURES / name).read_text(encoding="utf-8")
+    _, base = segment_text(raw)
+    doc, blocks = segment_text(_LAYOUTS[layout](raw))
+    _check_invariants(doc, blocks)
+    folded = [(k, t and _fold(t), *rest) for k, t, *rest in _summary(blocks)]
+    assert folded == _summary(base)
