@@ -49,6 +49,9 @@ _PAGE_FURNITURE = re.compile(
     r"星期[一二三四五六日天]|^(?:责任编辑|责编|编辑|校对|美编|版式|组版|审校|值班编辑)[:：]"
     r"|^第[0-9一二三四五六七八九十]{1,3}版[ \t\u3000:：·|—-]*[\u4e00-\u9fff]{0,8}$"
 )
+# ... and a page number ("第2版", "A2") printed with the issue date: a running page header
+_EDITION = re.compile(r"第[0-9一二三四五六七八九十]{1,3}版|^[A-H][0-9]{1,2}(?![0-9])")
+_HEADER_DATE = re.compile(r"\d{4}[年.\-/]\d{1,2}[月.\-/]\d{1,2}")
 _TOC_MARKER = re.compile(r"本期导读|本期要目|今日导读|本期看点")
 _BYLINE_MARK = re.compile(r"[►▶▷▸●◆■□][ \t\u3000]*")
 _BYLINE_ROLE = re.compile(
@@ -91,11 +94,14 @@ _TRAILING_SOURCE = re.compile(
 # "文/张帆 图/郑凯": a writer and a photographer; a feature's byline next to its headline, a
 # photo's credit under a photo text
 _DUAL_CREDIT = re.compile(r"文[ \t\u3000]*[/／:：][^图]{1,16}图[ \t\u3000]*[/／:：]")
-# a photo news item opens with its date ("7月2日，在X实验室，科研人员正在调试…")
-_DATED_OPENING = re.compile(r"\d{1,2}月\d{1,2}日[,，]")
+# a photo text opens with its date, "recently", "the picture shows" or the place
+# ("7月2日，在X实验室，科研人员正在调试…", "图为…", "在X产业园，工人正在…")
+_PHOTO_OPENING = re.compile(r"\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,，]|[上下左右]?图为|在")
+_PHOTO_FIRST = frozenset("0123456789近日上下左右图在")
 # ... and shows a scene: someone at work, an event held somewhere
 _PHOTO_SCENE = re.compile(
-    r"正在|图为|^\d{1,2}月\d{1,2}日[,，]在|在[^，,。]{2,24}(?:举行|举办|召开|开幕|启动|亮相|揭牌)"
+    r"正在|图为|^(?:\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,，])?在[^，,。]{2,30}[,，]"
+    r"|在[^，,。]{2,24}(?:举行|举办|召开|开幕|启动|亮相|揭牌)"
 )
 _PHOTO_NEWS_MAX = 200  # squashed chars: a photo news text split off before its credit
 # section labels of a news-in-brief column: every headline in it opens an item of its own
@@ -173,6 +179,7 @@ class _Line:
     glued: bool = False  # several list headlines on one long line
     dual: bool = False  # a "文/X 图/Y" line: a feature's byline or a photo's credit
     brief: bool = False  # printed behind a news-in-brief label ("【简讯】南宁高新区…")
+    boxed: bool = False  # a byline behind a box mark ("□ 本报记者 王强")
 
 
 @dataclass(slots=True)
@@ -282,12 +289,12 @@ class _Segmenter:
             rest = s[m.end() :]
             if self._marked_label(rest, cstart + m.end(), end):
                 return _Line(_Kind.TAG, start, end, s, cstart)  # "■ 园区动态": a section label
-            return _Line(_Kind.BYLINE, start, end, rest, cstart + m.end())
+            return _Line(_Kind.BYLINE, start, end, rest, cstart + m.end(), boxed=True)
         if len(s) <= 16 and s[0] in "（(" and _JUMP.fullmatch(s):
             return _Line(_Kind.JUMP, start, end, s, cstart)
         if s[0] == "文" and len(s) <= 30 and _DUAL_CREDIT.match(s):
             return _Line(_Kind.CREDIT, start, end, s, cstart, dual=True)
-        if len(s) <= 40 and _PAGE_FURNITURE.search(s):
+        if len(s) <= 40 and (_PAGE_FURNITURE.search(s) or _page_header(s)):
             return _Line(_Kind.TAG, start, end, s, cstart)  # page header or editor line
         if len(s) <= 40 and (_CREDIT.search(s) or self._name_credit(s, start, end)):
             return _Line(_Kind.CREDIT, start, end, s, cstart)
@@ -476,6 +483,8 @@ class _Segmenter:
 
     def _on_byline(self, i: int, line: _Line) -> int:
         names = self._names(line)
+        if line.boxed and not self.header and self._kind_at(i + 1) in (_Kind.HEAD, _Kind.HEADING):
+            self._close()  # "□ 本报记者 王强" over a headline: the next article's byline
         if self.header or self.cur is None:
             self.header.append(line)
         else:
@@ -682,7 +691,7 @@ class _Segmenter:
     def _extend_body(self, line: _Line) -> None:
         cur = self.cur
         assert cur is not None
-        if cur.ends_sentence and line.text[:1].isdigit() and _DATED_OPENING.match(line.text):
+        if cur.ends_sentence and line.text[:1] in _PHOTO_FIRST and _PHOTO_OPENING.match(line.text):
             cur.news_start = line.start
         cur.body_end = line.end
         cur.end = line.end
@@ -972,9 +981,7 @@ class _Segmenter:
             if subtitled or min(shares) >= _KICKER_SHARE or max(shares) == 0.0:
                 # the kicker (引题) is printed above the main title, a subtitle below it with
                 # a dash: the last line without a dash is the title
-                mains = [c for c in d.candidates if not c.startswith(("—", "-"))] or list(
-                    d.candidates
-                )
+                mains = _main_lines(d.candidates)
                 d.title = mains[-1]
                 if len(mains) >= 2 and self._wrapped(mains[-2], mains[-1], d):
                     d.title = mains[-2] + mains[-1]
@@ -1046,6 +1053,24 @@ class _Segmenter:
             untitled[di].title = headlines[hi]
             used_h.add(hi)
             used_d.add(di)
+
+
+def _main_lines(candidates: tuple[str, ...]) -> list[str]:
+    """The headline lines without the "——" subtitle (printed above or under the title); a
+    subtitle cut after a comma goes on over the next line ("——…高于全市，" / "创新动能增强")."""
+    lines: list[str] = []
+    in_subtitle = False
+    for c in candidates:
+        if c.startswith(("—", "-")) or in_subtitle:
+            in_subtitle = c[-1] in "，,、；;"
+        else:
+            lines.append(c)
+    return lines or list(candidates)
+
+
+def _page_header(s: str) -> bool:
+    """ "2025.7.8 | 第2版 | 园区", "A2 园区新闻 2025年7月8日": a page number with a date."""
+    return ("版" in s or s[0] in "ABCDEFGH") and bool(_EDITION.search(s) and _HEADER_DATE.search(s))
 
 
 def _caption_phrase(squashed: str) -> bool:

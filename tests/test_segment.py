@@ -1039,3 +1039,80 @@ def test_quirk_pages_in_other_layouts(name: str, layout: str) -> None:
     _check_invariants(doc, blocks)
     folded = [(k, t and _fold(t), *rest) for k, t, *rest in _summary(blocks)]
     assert folded == _summary(base)
+
+
+_SIGNUP = "园区举办招聘会\n\n本报讯 7月6日，园区夏季招聘会举行，120家企业参加。\n\n"
+_BUS = "园区新增两条公交线路\n\n本报讯 7月6日起，园区新开通2条公交线路。\n"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "2025年7月8日 星期二 第2版 园区",
+        "第4版·创新",
+        "第02版：园区新闻",
+        "2025.7.8 | 第2版 | 园区",
+        "A2  园区新闻  2025年7月8日",
+    ],
+)
+def test_running_page_headers_are_other_matter(header: str) -> None:
+    doc, blocks = segment_text(f"{header}\n\n{_SIGNUP}{header}\n\n{_BUS}")
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title) for b in blocks] == [
+        (OTH, None),
+        (A, "园区举办招聘会"),
+        (OTH, None),
+        (A, "园区新增两条公交线路"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("photo", "credit", "kind", "byline"),
+    [
+        ("图为园区纳米材料实验室内，科研人员正在调试设备。", "图片来源：园区管委会", C, None),
+        (
+            "在园区纳米材料实验室，科研人员正在调试新型薄膜沉积设备。该实验室今年已承担国家级科研项目9项。",
+            "孙悦 摄",
+            A,
+            "孙悦",
+        ),
+        (
+            "近日，在园区纳米材料实验室，科研人员正在调试新型薄膜沉积设备。该实验室今年已承担国家级科研项目9项。",
+            "文/孙悦 图/周涛",
+            A,
+            "孙悦 周涛",
+        ),
+    ],
+)
+def test_photo_text_forms_between_two_articles(
+    photo: str, credit: str, kind: BlockKind, byline: str | None
+) -> None:
+    doc, blocks = segment_text(f"{_SIGNUP}{photo}\n\n{credit}\n\n{_BUS}")
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title, b.byline) for b in blocks] == [
+        (A, "园区举办招聘会", None),
+        (kind, None, byline),
+        (A, "园区新增两条公交线路", None),
+    ]
+    assert blocks[1].text == photo
+    assert blocks[0].text == "7月6日，园区夏季招聘会举行，120家企业参加。"
+
+
+def test_a_box_marked_byline_over_a_headline_belongs_to_the_article_under_it() -> None:
+    text = f"{_SIGNUP}□ 本报记者 王强\n\n园区首家氢能加注站投用\n\n7月6日，园区首家氢能加注站投入运营。\n"
+    _, blocks = segment_text(text)
+    assert [(b.title, b.byline) for b in blocks] == [
+        ("园区举办招聘会", None),
+        ("园区首家氢能加注站投用", "王强"),
+    ]
+
+
+def test_a_subtitle_wrapped_over_two_lines_stays_out_of_the_title() -> None:
+    text = (
+        "高新区上半年经济运行稳中有进\n——主要指标增速高于全市平均水平，\n创新动能持续增强\n"
+        "本报讯 今年上半年，高新区实现地区生产总值386亿元。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.title, b.text) for b in blocks] == [
+        ("高新区上半年经济运行稳中有进", "今年上半年，高新区实现地区生产总值386亿元。")
+    ]
