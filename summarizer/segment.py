@@ -17,7 +17,16 @@ module classifies each line and runs a small state machine over them:
   with the one-phrase caption printed above or under the credit; a caption that tells its own
   story (a long text with 图为…) is an article without a title;
 * page indexes (3版 4版), tables of contents (本期导读), section tags, URLs, running page headers
-  and editors' lines are non-article blocks; a separator rule (————) ends an article.
+  (a page number with a date or weekday) and editors' lines are non-article blocks; a separator
+  rule (————) ends an article, and so does a jump marker (（下转第3版）, inline or on its own line:
+  the text after it is another block);
+* "文/X 图/Y" next to a headline (above or under it) is the feature's byline, under a photo text
+  it is the photo's credit; a box-marked byline (□ 本报记者 X) over a headline is that article's;
+* a dated or 图为/正在 photo text printed after an article's end and followed by its credit is a
+  block of its own (an article when it tells news), not the article's last paragraph;
+* after a news-in-brief label (【简讯】, 【新闻速递】, 【一线传真】…) every headline over a paragraph
+  opens an item of its own; a "——" subtitle (under the title, wrapped after a comma, or above it)
+  is never the title nor body text.
 
 Every block keeps ``norm_span`` (its text in ``doc.text``) and ``span`` (the whole block, title
 and byline included, in the original text).
@@ -100,7 +109,7 @@ _PHOTO_OPENING = re.compile(r"\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,�
 _PHOTO_FIRST = frozenset("0123456789近日上下左右图在")
 # ... and shows a scene: someone at work, an event held somewhere
 _PHOTO_SCENE = re.compile(
-    r"正在|图为|^(?:\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,，])?在[^，,。]{2,30}[,，]"
+    r"正在|图为|^(?:\d{1,2}月\d{1,2}日|近日|日前)[,，]在[^，,。]{2,30}[,，]"
     r"|在[^，,。]{2,24}(?:举行|举办|召开|开幕|启动|亮相|揭牌)"
 )
 _PHOTO_NEWS_MAX = 200  # squashed chars: a photo news text split off before its credit

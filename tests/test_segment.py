@@ -1116,3 +1116,16 @@ def test_a_subtitle_wrapped_over_two_lines_stays_out_of_the_title() -> None:
     assert [(b.title, b.text) for b in blocks] == [
         ("高新区上半年经济运行稳中有进", "今年上半年，高新区实现地区生产总值386亿元。")
     ]
+
+
+def test_a_closing_paragraph_opening_with_a_place_stays_in_its_article_before_a_credit() -> None:
+    text = (
+        f"{_SIGNUP}在政策支持下，园区企业用工需求持续增长，今年以来新增就业岗位超过5000个。\n\n"
+        f"张三 摄\n\n{_BUS}"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.kind, b.title, squash(b.text)[-8:]) for b in blocks] == [
+        (A, "园区举办招聘会", "超过5000个。"[-8:]),
+        (C, None, "张三摄"),
+        (A, "园区新增两条公交线路", "新开通2条公交线路。"[-8:]),
+    ]
