@@ -102,7 +102,9 @@ _TRAILING_SOURCE = re.compile(
 )
 # "文/张帆 图/郑凯": a writer and a photographer; a feature's byline next to its headline, a
 # photo's credit under a photo text
-_DUAL_CREDIT = re.compile(r"文[ \t\u3000]*[/／:：][^图]{1,16}图[ \t\u3000]*[/／:：]")
+_DUAL_CREDIT = re.compile(
+    r"(?:文[ \t\u3000]*[/／:：][^图]{1,16}图|图[ \t\u3000]*[/／:：][^文]{1,16}文)[ \t\u3000]*[/／:：]"
+)
 # a photo text opens with its date, "recently", "the picture shows" or the place
 # ("7月2日，在X实验室，科研人员正在调试…", "图为…", "在X产业园，工人正在…")
 _PHOTO_OPENING = re.compile(r"\d{1,2}月\d{1,2}日[,，]|近日[,，]|日前[,，]|[上下左右]?图为|在")
@@ -301,7 +303,7 @@ class _Segmenter:
             return _Line(_Kind.BYLINE, start, end, rest, cstart + m.end(), boxed=True)
         if len(s) <= 16 and s[0] in "（(" and _JUMP.fullmatch(s):
             return _Line(_Kind.JUMP, start, end, s, cstart)
-        if s[0] == "文" and len(s) <= 30 and _DUAL_CREDIT.match(s):
+        if s[0] in "文图" and len(s) <= 30 and _DUAL_CREDIT.match(s):
             return _Line(_Kind.CREDIT, start, end, s, cstart, dual=True)
         if len(s) <= 40 and (_PAGE_FURNITURE.search(s) or _page_header(s)):
             return _Line(_Kind.TAG, start, end, s, cstart)  # page header or editor line
@@ -603,6 +605,18 @@ class _Segmenter:
         ):
             self._close()
             self._open(line, [])
+        elif cur.ends_sentence and (cut := self._inline_photo_credit(line)) is not None:
+            # "7月2日，在X实验室，科研人员正在调试…。 孙悦 摄": a photo text with its credit
+            self._close()
+            self._open(line, [])
+            photo = self.cur
+            assert photo is not None
+            photo.body_end = line.content_start + cut
+            photo.photo = True
+            photo.byline = photo.byline or self._credit_names(photo.body_end, line.end)
+            if not self._tells_news(photo):
+                photo.kind = BlockKind.CAPTION
+            self._close()
         else:
             self._extend_body(line)
         self.hard_closed = False
@@ -846,6 +860,21 @@ class _Segmenter:
             return False
         last.end = last.body_end = line.end
         return True
+
+    def _inline_photo_credit(self, line: _Line) -> int | None:
+        """Where the credit starts in a one-paragraph photo text that ends with it ("…正在
+        调试设备。 孙悦 摄", "…（孙悦 摄）"), else None."""
+        text = line.text
+        if not text.endswith(("摄", "摄）", "摄)")) or text[:1] not in _PHOTO_FIRST:
+            return None
+        k = max(text.rfind("。"), text.rfind("！"), text.rfind("？")) + 1
+        if k <= 0 or len(text) - k > 24 or not _PHOTO_OPENING.match(text):
+            return None
+        if not _PHOTO_SCENE.search(text[:k].split("。", 1)[0]):
+            return None
+        if self._credit_names(line.content_start + k, line.end) is None:
+            return None
+        return k
 
     def _dual_byline(self, i: int) -> bool:
         """Is the "文/X 图/Y" line at ``i`` a feature's byline (under its headline, or above

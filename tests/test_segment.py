@@ -1129,3 +1129,24 @@ def test_a_closing_paragraph_opening_with_a_place_stays_in_its_article_before_a_
         (C, None, "张三摄"),
         (A, "园区新增两条公交线路", "新开通2条公交线路。"[-8:]),
     ]
+
+
+@pytest.mark.parametrize("credit", [" 孙悦 摄", "（孙悦 摄）", " 本报记者 孙悦 摄"])
+def test_a_photo_text_ending_with_its_credit_between_two_articles(credit: str) -> None:
+    photo = "7月2日，在园区纳米材料实验室，科研人员正在调试新型薄膜沉积设备。该实验室今年已承担国家级科研项目9项。"
+    doc, blocks = segment_text(f"{_SIGNUP}{photo}{credit}\n\n{_BUS}")
+    _check_invariants(doc, blocks)
+    assert [(b.kind, b.title, b.byline) for b in blocks] == [
+        (A, "园区举办招聘会", None),
+        (A, None, "孙悦"),
+        (A, "园区新增两条公交线路", None),
+    ]
+    assert blocks[1].text == photo
+
+
+def test_a_photographer_and_writer_line_in_either_order() -> None:
+    text = (
+        "图/郑凯 文/张帆\n\n实验室里的追光者\n\n走进光电研究院的实验室，一排排精密仪器正在运行。\n"
+    )
+    _, blocks = segment_text(text)
+    assert [(b.kind, b.title, b.byline) for b in blocks] == [(A, "实验室里的追光者", "郑凯 张帆")]
