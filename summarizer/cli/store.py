@@ -41,6 +41,10 @@ class DigestFormat(StrEnum):
     JSON = "json"
 
 
+SinceOpt = Annotated[str | None, typer.Option("--since", help="First issue date (YYYY-MM-DD).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Last issue date (YYYY-MM-DD).")]
+
+
 def _date(value: str | None, flag: str) -> date | None:
     if value is None:
         return None
@@ -213,12 +217,8 @@ def search_cmd(
 
 def digest_cmd(
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="First issue date (YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Last issue date (YYYY-MM-DD).")
-    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     last: Annotated[
         int | None,
         typer.Option("--last", min=1, help="The last N issues by date (default: every issue)."),
@@ -273,12 +273,8 @@ def metrics_query_cmd(
         str | None, typer.Option("--indicator", help="Substring, e.g. 增加值.")
     ] = None,
     period: Annotated[str | None, typer.Option("--period", help="Substring, e.g. 一季度.")] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="First issue date (YYYY-MM-DD).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Last issue date (YYYY-MM-DD).")
-    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     fmt: Annotated[MetricsFormat, typer.Option("--format", help="csv|jsonl")] = MetricsFormat.CSV,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
