@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from summarizer.llm.cache import ResponseCache, cache_key
 from summarizer.llm.pricing import estimate_cost, price_for
 from summarizer.llm.settings import ModelPrice
@@ -22,6 +24,25 @@ def test_put_get_survives_reopening(tmp_path: Path) -> None:
     again = ResponseCache(tmp_path)
     assert again.get("k") == {"headline": "标题"} and again.get("other") is None
     again.close()
+
+
+def test_answers_reach_the_file_within_a_second_without_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed with kill -9 never calls close(): old answers must already be on disk."""
+    import summarizer.llm.cache as cache_module
+
+    clock = [100.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: clock[0])
+    cache = ResponseCache(tmp_path)
+    cache.put("first", 1)
+    reader = ResponseCache(tmp_path)  # another process's view of the file
+    assert reader.get("first") is None  # still batched
+    clock[0] += 1.5
+    cache.put("second", 2)  # the batch is old enough: both are written now
+    assert reader.get("first") == 1 and reader.get("second") == 2
+    reader.close()
+    cache.close()
 
 
 def test_disabled_cache_stores_nothing(tmp_path: Path) -> None:

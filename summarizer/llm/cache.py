@@ -1,6 +1,6 @@
 """A content-addressed SQLite cache of validated LLM answers (and probe results).
 
-Key: sha256 of the canonical JSON of everything that decides the answer — model, endpoint,
+Key: sha256 of the canonical JSON of everything that decides the answer — model,
 prompt id@version and rendered-prompt hash, structured mode, parameters, messages (hence the
 chunk text). A second run of the same issue makes zero HTTP calls. Only validated answers are
 stored, so a bad answer is never replayed.
@@ -17,7 +17,9 @@ from typing import Any
 
 __all__ = ["ResponseCache", "cache_key", "default_cache_dir"]
 
-_BATCH = 32  # answers per write transaction
+_BATCH = 32  # answers per write transaction...
+_MAX_AGE = 1.0  # ...or fewer, once the oldest unwritten answer is this many seconds old: a run
+# killed with kill -9 loses at most about a second of paid answers, and the rerun resumes.
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -56,6 +58,7 @@ class ResponseCache:
         self.enabled = enabled
         self._conn: sqlite3.Connection | None = None
         self._pending: dict[str, str] = {}
+        self._oldest_pending = 0.0  # monotonic time of the first unwritten answer
         if enabled:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,11 +85,14 @@ class ResponseCache:
         return json.loads(row[0]) if row else None
 
     def put(self, key: str, value: Any) -> None:
-        """Store ``value``; writes are batched (``flush`` / ``close`` commit them)."""
+        """Store ``value``; writes are batched by count and age (``flush``/``close`` commit)."""
         if self._conn is None:
             return
+        now = time.monotonic()
+        if not self._pending:
+            self._oldest_pending = now
         self._pending[key] = json.dumps(value, ensure_ascii=False)
-        if len(self._pending) >= _BATCH:
+        if len(self._pending) >= _BATCH or now - self._oldest_pending >= _MAX_AGE:
             self.flush()
 
     def flush(self) -> None:
