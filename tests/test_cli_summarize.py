@@ -216,7 +216,7 @@ def test_metrics_csv_and_jsonl(monkeypatch, capsys, issue: Path) -> None:
     code, out, _ = run(monkeypatch, capsys, "metrics", str(issue), "--format", "csv")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("source,issue_date,article_id")
+    assert lines[0].startswith("source,issue,issue_date,article_id")
     assert len(lines) == 2 and str(issue) in lines[1] and ",a1," in lines[1]
     code, out, _ = run(monkeypatch, capsys, "metrics", str(issue), "--format", "jsonl")
     assert code == 0 and json.loads(out)["value"] == 12.3

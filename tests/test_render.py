@@ -152,6 +152,7 @@ def test_metrics_csv_one_row_per_metric_with_source_and_article() -> None:
     assert len(rows) == 4
     assert tuple(rows[0]) == METRIC_COLUMNS
     assert rows[0]["source"] == "/x/gaoxin-2025-06-18.txt" and rows[0]["article_id"] == "a1"
+    assert rows[0]["issue"] == "gaoxin-2025-06-18.txt"
     assert float(rows[0]["normalized_value"]) == pytest.approx(1.7e12)
     assert rows[0]["normalized_unit"] == "CNY" and rows[0]["period_end"] == "2025-03-31"
     assert rows[1]["quote"] == "A|B 占比<b>7.1%</b>"  # csv quoting keeps the text exact

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +16,19 @@ import pytest
 from store_factory import fake_summarize, make_article, make_metric, make_summary
 
 from summarizer.errors import InputError, StoreError
-from summarizer.models import MetricKind, NormalizedUnit
-from summarizer.store import connect, ingest, metric_rows, metrics_csv, search, transaction
+from summarizer.models import MetricKind, NormalizedUnit, PeriodRange
+from summarizer.render.metrics import METRIC_COLUMNS, render_metrics
+from summarizer.render.metrics import metric_rows as summary_metric_rows
+from summarizer.store import (
+    MetricRow,
+    connect,
+    ingest,
+    metric_rows,
+    metrics_csv,
+    metrics_jsonl,
+    search,
+    transaction,
+)
 from summarizer.store.db import APPLICATION_ID, SCHEMA_VERSION
 from summarizer.store.ingest import write_issue
 
@@ -223,8 +235,42 @@ def test_metric_rows_match_aliases_and_indicator_substrings(filled: sqlite3.Conn
     assert metric_rows(filled, subject="杭州高新区", indicator="投资") == []
     csv_text = metrics_csv(metric_rows(filled, subject="孝感"))
     lines = csv_text.strip().split("\n")
-    assert lines[0].startswith("issue_date,issue,article_id")
+    assert lines[0] == ",".join(METRIC_COLUMNS)
     assert len(lines) == 2 and "1250000000.0" in lines[1] and "2025-06-18" in lines[1]
+
+
+def test_stored_rows_equal_the_rows_of_the_summary_itself(tmp_path: Path) -> None:
+    """One column set for both paths: same header, same rows, field for field, in both formats."""
+    assert tuple(f for f in MetricRow.__dataclass_fields__) == METRIC_COLUMNS
+    ranged = make_metric(
+        "滨江高新区", "工业投资", 218.0, "亿元", period="1-5月", kind=MetricKind.LEVEL
+    )
+    ranged = ranged.model_copy(
+        update={"period_range": PeriodRange(start="2025-01-01", end="2025-05-31", cumulative=True)}
+    )
+    untitled = make_article("a2", "", "两会速览。", metrics=[make_metric("孝 感", "增速", 9.0)])
+    arts = [
+        make_article(
+            "a1", "投资", "滨江高新区投资。", metrics=[ranged, make_metric("x", "y", 1.5)]
+        ),
+        untitled,
+    ]
+    summary = make_summary(
+        "text", arts, path="/data/in/gx-2025-06-18.txt", issue_date=date(2025, 6, 18)
+    )
+    conn = connect(tmp_path / "s.db")
+    _store_one(conn, summary, date(2025, 6, 18))
+    stored = metric_rows(conn)
+    from_file = list(summary_metric_rows([summary]))
+    assert [asdict(r) for r in stored] == from_file and len(from_file) == 3
+    # Checked by hand: alias → canonical zone, spaces dropped, the range and the file name kept.
+    first = from_file[0]
+    assert first["canonical_subject"] == "杭州高新区" and first["issue"] == "gx-2025-06-18.txt"
+    assert (first["period_start"], first["period_end"]) == ("2025-01-01", "2025-05-31")
+    assert from_file[2]["canonical_subject"] == "孝感"
+    assert from_file[2]["article_title"] == untitled.summary.headline
+    assert metrics_csv(stored) == render_metrics([summary], "csv")
+    assert metrics_jsonl(stored) == render_metrics([summary], "jsonl")
 
 
 def test_writing_through_a_read_only_handle_is_a_store_error(tmp_path: Path) -> None:

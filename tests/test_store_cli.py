@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -70,7 +71,7 @@ def test_search_and_metrics_query(store: Path) -> None:
     )
     assert csv.returncode == 0, csv.stderr
     lines = csv.stdout.strip().splitlines()
-    assert lines[0].startswith("issue_date,issue,article_id")
+    assert lines[0].startswith("source,issue,issue_date,article_id")
     assert any("312.5" in line and "2025-06-18" in line for line in lines[1:]), lines
 
 
@@ -94,6 +95,24 @@ def test_metrics_command_reads_the_store_with_db(store: Path) -> None:
     assert any(",218.0,亿元," in line for line in lines[1:]), lines
     both = _run("metrics", "x.txt", "--db", str(store))
     assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_metrics_of_the_file_and_of_the_store_are_the_same_rows(store: Path) -> None:
+    """The same issue summarised (`metrics ISSUE`) and ingested (`metrics --db`): one column set,
+    same header, same rows, in csv and in jsonl. ``--date``: ingest reads the date printed in the
+    text, ``metrics ISSUE`` only the file name's (a difference of the pipeline, not of the rows)."""
+    issue = str((store.parent / "in" / "issue.txt").resolve())
+    for fmt in ("csv", "jsonl"):
+        args = ("metrics", issue, "--engine", "offline", "--date", "2025-06-18", "-f", fmt)
+        from_file = _run(*args)
+        from_db = _run("metrics", "--db", str(store), "-f", fmt)
+        assert from_file.returncode == 0 and from_db.returncode == 0, from_file.stderr
+        assert from_file.stdout == from_db.stdout
+    rows = [json.loads(line) for line in from_db.stdout.splitlines()]
+    assert len(rows) >= 4 and all(r["source"] == issue for r in rows)
+    assert {r["issue_date"] for r in rows} == {"2025-06-18"}
+    assert {"杭州高新区", "孝感高新区"} <= {r["canonical_subject"] for r in rows}
+    assert any(r["period_start"] == "2025-01-01" and r["origin"] for r in rows)
 
 
 def test_digest_to_file_and_empty_range(store: Path, tmp_path: Path) -> None:

@@ -1,19 +1,18 @@
 """Read-side queries of the store: issue selection and the analysts' metric rows (csv/jsonl).
 
-``metric_rows`` is the library function behind ``summarizer query metrics``; other commands
-(e.g. ``summarizer metrics --db``) can call it as well.
+``metric_rows`` is the library function behind ``summarizer query metrics`` and ``summarizer
+metrics --db``; its rows have exactly the columns of ``summarizer.render.metrics.METRIC_COLUMNS``
+(the same as ``summarizer metrics ISSUE...``) and are written by the same csv/jsonl writer.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from ..render.metrics import METRIC_COLUMNS, MetricsFormat, write_metric_rows
 from .db import store_errors
 from .ingest import canonical_subject
 
@@ -68,38 +67,21 @@ def select_issues(
     return rows
 
 
-METRIC_COLUMNS = (
-    "issue_date",
-    "issue",
-    "article_id",
-    "title",
-    "subject",
-    "canonical_subject",
-    "indicator",
-    "period",
-    "value",
-    "unit",
-    "normalized_value",
-    "normalized_unit",
-    "kind",
-    "qualifier",
-    "quote",
-    "span_start",
-    "span_end",
-    "path",
-)
-
-
 @dataclass(slots=True, frozen=True)
 class MetricRow:
-    issue_date: str | None
+    """One stored metric; fields are exactly ``METRIC_COLUMNS`` (the one shared column set)."""
+
+    source: str
     issue: str
+    issue_date: str | None
     article_id: str
-    title: str | None
+    article_title: str | None
     subject: str | None
     canonical_subject: str | None
     indicator: str | None
     period: str | None
+    period_start: str | None
+    period_end: str | None
     value: float
     unit: str
     normalized_value: float
@@ -109,7 +91,7 @@ class MetricRow:
     quote: str
     span_start: int
     span_end: int
-    path: str
+    origin: str
 
 
 def _like(text: str) -> str:
@@ -154,16 +136,17 @@ def metric_rows(
         where.append("i.issue_date <= ?")
         args.append(until.isoformat())
     sql = (
-        "SELECT i.issue_date, i.name AS issue, a.article_key AS article_id,"
-        " COALESCE(a.title, a.headline) AS title, m.subject, m.canonical_subject, m.indicator,"
-        " m.period, m.value, m.unit, m.norm_value AS normalized_value,"
-        " m.norm_unit AS normalized_unit, m.kind, m.qualifier, m.quote, m.span_start,"
-        " m.span_end, i.path"
+        "SELECT i.path AS source, i.name AS issue, i.issue_date, a.article_key AS article_id,"
+        " COALESCE(NULLIF(a.title, ''), a.headline) AS article_title, m.subject,"
+        " m.canonical_subject, m.indicator, m.period, m.period_start, m.period_end, m.value,"
+        " m.unit, m.norm_value AS normalized_value, m.norm_unit AS normalized_unit, m.kind,"
+        " m.qualifier, m.quote, m.span_start, m.span_end, m.source AS origin"
         " FROM metrics m JOIN articles a ON a.id = m.article_id JOIN issues i ON i.id = m.issue_id"
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY i.issue_date IS NULL, i.issue_date, i.id, m.span_start"
+    # Within an issue: the summary's own article and metric order (as ``metrics ISSUE`` gives).
+    sql += " ORDER BY i.issue_date IS NULL, i.issue_date, i.id, a.ord, m.id"
     if limit is not None:
         sql += " LIMIT ?"
         args.append(limit)
@@ -171,16 +154,11 @@ def metric_rows(
         return [MetricRow(**dict(r)) for r in conn.execute(sql, args)]
 
 
-def metrics_csv(rows: Sequence[MetricRow]) -> str:
-    """CSV with a header row (RFC 4180 quoting), UTF-8 text."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(METRIC_COLUMNS)
-    for row in rows:
-        writer.writerow([getattr(row, c) for c in METRIC_COLUMNS])
-    return buf.getvalue()
+def metrics_csv(rows: Iterable[MetricRow]) -> str:
+    """CSV with the shared ``METRIC_COLUMNS`` header, written by the one metrics writer."""
+    return write_metric_rows((asdict(r) for r in rows), MetricsFormat.CSV)
 
 
-def metrics_jsonl(rows: Sequence[MetricRow]) -> str:
-    """One JSON object per metric row."""
-    return "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in rows)
+def metrics_jsonl(rows: Iterable[MetricRow]) -> str:
+    """One JSON object per metric row, written by the one metrics writer."""
+    return write_metric_rows((asdict(r) for r in rows), MetricsFormat.JSONL)
