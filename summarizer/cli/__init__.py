@@ -23,9 +23,9 @@ __all__ = ["app", "main"]
 _EPILOG = """\
 Examples:
 
-  summarizer segment examples/issue-2024-05-21.txt
+  summarizer segment examples/gaoxin-2025-06-18.txt
 
-  summarizer summarize examples/issue-2024-05-21.txt --format md
+  summarizer summarize examples/gaoxin-2025-06-18.txt --format md
 
   summarizer metrics ../shared/corpus/*.txt --format csv > metrics.csv
 
@@ -61,6 +61,9 @@ for _module in (_text, _summarize, _llm, _store):
     _module.register(app)
 
 
+_INTERRUPTED = "summarizer: interrupted (Ctrl-C); issues already stored are kept"
+
+
 def fail(message: str, code: ExitCode) -> typer.Exit:
     """Print a one-line error on stderr and return the Exit to raise."""
     typer.echo(f"summarizer: error: {message}", err=True)
@@ -78,7 +81,12 @@ def main() -> None:
         typer.echo(f"summarizer: error: {e}", err=True)
         sys.exit(int(e.exit_code))
     except KeyboardInterrupt:
-        typer.echo("summarizer: interrupted", err=True)
+        typer.echo(_INTERRUPTED, err=True)
         sys.exit(130)
+    except SystemExit as e:
+        # typer turns Ctrl-C into a silent exit 130: say what happened, on one line.
+        if e.code == 130:
+            typer.echo(_INTERRUPTED, err=True)
+        raise
     except BrokenPipeError:
         sys.exit(0)

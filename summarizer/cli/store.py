@@ -138,7 +138,9 @@ def ingest_cmd(
     def show(item: IngestItem) -> None:
         if quiet:
             return
-        note = f": {item.error}" if item.error else ""
+        # The error names its file already; the line starts with the path, so drop the repeat.
+        error = (item.error or "").removeprefix(f"{item.path}: ")
+        note = f": {error}" if error else ""
         stale = " (made by another engine/prompt version: use --reprocess)" if item.stale else ""
         typer.echo(f"{item.status.value:>11}  {item.path}{note}{stale}", err=True)
 

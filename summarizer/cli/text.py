@@ -275,10 +275,10 @@ EVALUATORS: list[Callable[[], Evaluator]] = [SegmentationEvaluator, MetricsEvalu
 
 
 def _cases(gold_dir: Path, corpus_dir: Path) -> Batch[EvalCase]:
-    if not gold_dir.is_dir():
-        raise InputNotFoundError("the gold directory does not exist", source=str(gold_dir))
-    if not corpus_dir.is_dir():
-        raise InputNotFoundError("the corpus directory does not exist", source=str(corpus_dir))
+    for what, directory in (("gold", gold_dir), ("corpus", corpus_dir)):
+        if not directory.is_dir():
+            problem = "is not a directory" if directory.exists() else "does not exist"
+            raise InputNotFoundError(f"the {what} directory {problem}", source=str(directory))
     try:
         golds = load_gold_dir(gold_dir)
     except (ValueError, OSError) as e:

@@ -6,7 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..errors import InputError
 
 __all__ = [
     "GoldArticle",
@@ -72,7 +74,18 @@ class GoldIssue(BaseModel):
 
 
 def load_gold(path: str | Path) -> GoldIssue:
-    return GoldIssue.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+    """One gold file; a file that is not a gold annotation is an InputError naming it (one line)."""
+    try:
+        return GoldIssue.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "top level"
+        raise InputError(
+            f"not a gold annotation ({e.error_count()} problem(s), first: {where}: {first['msg']})",
+            source=str(path),
+        ) from e
+    except (ValueError, OSError) as e:
+        raise InputError(f"cannot read the gold file: {e}", source=str(path)) from e
 
 
 def load_gold_dir(directory: str | Path) -> dict[str, GoldIssue]:

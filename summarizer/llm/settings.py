@@ -20,6 +20,7 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -92,7 +93,13 @@ class LLMSettings(BaseModel):
     @field_validator("base_url")
     @classmethod
     def _strip_slash(cls, v: str | None) -> str | None:
-        return v.rstrip("/") if v else v
+        """Drop a trailing slash, and reject what is not an http(s) URL before any request."""
+        if not v:
+            return v
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {v!r} (e.g. http://127.0.0.1:8000/v1)")
+        return v.rstrip("/")
 
     @property
     def effective_base_url(self) -> str | None:
