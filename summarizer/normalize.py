@@ -23,7 +23,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from statistics import median
 from typing import overload
 
 __all__ = [
@@ -505,16 +504,27 @@ class _Lines:
         return bool(_CREDIT.search(self.line(i).strip(_HS_CHARS)))
 
     def width(self, i: int) -> int:
+        """The line's length without horizontal whitespace (cached; no copy when it has none)."""
         w = self.widths[i]
         if w < 0:
-            w = self.widths[i] = len(_squeeze(self.line(i)))
+            a, b = self.starts[i], self.ends[i]
+            w = b - a
+            if _HS_RUN.search(self.text, a, b):
+                w -= sum(m.end() - m.start() for m in _HS_RUN.finditer(self.text, a, b))
+            self.widths[i] = w
         return w
 
 
 def _column_width(lines: _Lines, i: int) -> float:
     lo, hi = max(0, i - 10), min(len(lines), i + 11)
-    widths = [lines.width(k) for k in range(lo, hi)]
-    return float(median(widths)) if len(widths) >= 5 else 0.0
+    if hi - lo < 5:
+        return 0.0
+    cached = lines.widths
+    widths = sorted([w if (w := cached[k]) >= 0 else lines.width(k) for k in range(lo, hi)])
+    n = len(widths)
+    if n & 1:  # the median, as statistics.median computes it
+        return float(widths[n // 2])
+    return (widths[n // 2 - 1] + widths[n // 2]) / 2
 
 
 def _column_run_ends(lines: _Lines, j: int, width: float) -> bool:
@@ -577,6 +587,8 @@ class _Para:
 
 def _is_rule(line: str) -> bool:
     """A separator rule ("————", "＝＝＝"): decoration, never a piece of running text."""
+    if line[:1].isalnum():
+        return False  # the common case, decided without a copy
     s = line.strip(_HS_CHARS)
     return len(s) >= 3 and not s[:1].isalnum() and not _WORD.search(s)
 
@@ -601,7 +613,7 @@ def _echoed_below(lines: _Lines, i: int, line: str, *, wide: bool) -> bool:
 def _url_goes_on(last: str, nxt: str) -> bool:
     """A web address broken at the column edge: the next line is only address characters."""
     return bool(
-        ("http" in last or "www" in last.lower())
+        ("http" in last or (("w" in last or "W" in last) and "www" in last.lower()))
         and _URL_TAIL.search(last)
         and _URL_PIECE.fullmatch(nxt.strip(_HS_CHARS))
     )
@@ -609,11 +621,15 @@ def _url_goes_on(last: str, nxt: str) -> bool:
 
 def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> bool:
     """Join line ``i`` (text ``last``, the end of paragraph ``para``) with line ``i + 1``?"""
-    if lines.features(i, last) & _TERM:
+    flags = lines.flags  # cached feature bits: skip the method call when known
+    if (flags[i] or lines.features(i, last)) & _TERM:
         return False
     if _url_goes_on(last, nxt):
         return True
-    if lines.features(para.first_index) & _STRUCT or lines.features(i + 1, nxt) & (_STRUCT | _NEW):
+    first = para.first_index
+    if (flags[first] or lines.features(first)) & _STRUCT or (
+        flags[i + 1] or lines.features(i + 1, nxt)
+    ) & (_STRUCT | _NEW):
         return False
     if _is_rule(last) or _is_rule(nxt):
         return False
@@ -766,8 +782,13 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
     line_ends, line_starts = lines.ends, lines.starts
     for i in range(n - 1):
         gap_start, gap_end = line_ends[i], line_starts[i + 1]
-        if gap_end - gap_start == 1 and text[gap_start - 1] in _TERMINAL:
-            para, para_first = None, i + 1  # the common case: a sentence end, one newline
+        if text[gap_start - 1] in _TERMINAL:
+            # the common case: a sentence end (ends_paragraph holds), so a paragraph break
+            para, para_first = None, i + 1
+            if gap_end - gap_start > 1:
+                first_nl = text.index("\n", gap_start, gap_end)
+                add(gap_start, first_nl)
+                add(first_nl + 1, gap_end)
             continue
         last = text[line_starts[i] : gap_start]
         nxt = text[gap_end : line_ends[i + 1]]
