@@ -431,7 +431,7 @@ _KNOWN = 8
 class _Lines:
     """The non-blank lines of a text as parallel arrays, with their features cached."""
 
-    __slots__ = ("ends", "flags", "starts", "stops", "text", "widths")
+    __slots__ = ("ends", "events", "flags", "starts", "stops", "text", "widths")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -443,6 +443,7 @@ class _Lines:
         self.flags = bytearray(len(self.starts))
         self.widths = array("l", [-1]) * len(self.starts)
         self.stops = array("i", [-1]) * len(self.starts)
+        self.events = array("i", [-1]) * len(self.starts)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -499,6 +500,31 @@ class _Lines:
                 self.stops[v] = stop
         return bool(stop & 1) and (stop >> 1) - j < _RUN_REACH
 
+    def next_event(self, m: int) -> int:
+        """The first line from ``m`` on that ends a column run (a sentence end, a new unit or
+        structure other than a photo credit); ``len(self)`` if none. Memoised along the way,
+        so the column check costs O(1) per line however long a run without punctuation is."""
+        n = len(self.starts)
+        events = self.events
+        visited = []
+        k = m
+        while k < n:
+            known = events[k]
+            if known >= 0:
+                k = known
+                break
+            visited.append(k)
+            f = self.flags[k] or self.features(k)
+            if f & _STRUCT:
+                if not self.is_credit(k):
+                    break
+            elif f & (_NEW | _TERM):
+                break
+            k += 1
+        for v in visited:
+            events[v] = k
+        return k
+
     def is_credit(self, i: int) -> bool:
         """A photo credit line (图片来源:…, …/摄): printed across running text, not part of it."""
         return bool(_CREDIT.search(self.line(i).strip(_HS_CHARS)))
@@ -530,17 +556,32 @@ def _column_width(lines: _Lines, i: int) -> float:
 def _column_run_ends(lines: _Lines, j: int, width: float) -> bool:
     """From line ``j`` on, the column run reaches a sentence end before any structure or a
     line much wider than the column."""
-    for k in range(j, min(len(lines), j + _RUN_REACH)):
-        f = lines.features(k)
-        if f & _STRUCT and lines.is_credit(k):
-            continue
-        if f & _STRUCT or (k > j and f & _NEW):
+    n = len(lines)
+    if j >= n:
+        return False
+    limit = min(n, j + _RUN_REACH)
+    wide = width * 1.5 + 2
+    f = lines.features(j)
+    if f & _STRUCT:
+        if not lines.is_credit(j):
             return False
-        if lines.width(k) > width * 1.5 + 2:
+    else:  # a new unit does not stop the run at its first line
+        if lines.width(j) > wide:
             return False
         if f & _TERM:
             return True
-    return False
+    end = lines.next_event(j + 1)
+    if end >= limit:
+        return False  # no sentence end within reach
+    f = lines.features(end)
+    if f & (_STRUCT | _NEW) or not f & _TERM:
+        return False
+    # lines j+1 .. end are running lines or photo credits (skipped): all within the width
+    flags = lines.flags
+    for k in range(j + 1, end + 1):
+        if not flags[k] & _STRUCT and lines.width(k) > wide:
+            return False
+    return True
 
 
 _OPENER_OR_CLOSER = re.compile("[“”（）()《》「」『』【】]")
@@ -654,12 +695,15 @@ def _should_join(lines: _Lines, i: int, para: _Para, last: str, nxt: str) -> boo
     width = _column_width(lines, i)
     if width < 4 or lines.width(i) < 0.8 * width:
         return False  # a short line in a column ends its paragraph
-    if para.first_index == i and (
-        _NEWS_OPENING.match(nxt_s)
-        or _echoed_below(lines, i, last, wide=lines.width(i) > _WIDE * width)
-    ):
-        return False  # a headline printed in the column, over a news item ("近日，…")
-    return _column_run_ends(lines, i + 1, width)
+    if not _column_run_ends(lines, i + 1, width):
+        return False  # (checked first: it is the cheaper test, and both must pass)
+    return not (
+        para.first_index == i
+        and (
+            _NEWS_OPENING.match(nxt_s)
+            or _echoed_below(lines, i, last, wide=lines.width(i) > _WIDE * width)
+        )
+    )  # else a headline printed in the column, over a news item ("近日，…")
 
 
 def _ascii_letter(ch: str) -> bool:
