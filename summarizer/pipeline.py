@@ -8,7 +8,6 @@ only when it is chosen, so the offline path never imports ``openai``.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ConfigError
+from .issue_date import detect_issue_date, issue_date_from_name
 from .models import (
     Article,
     ArticleError,
@@ -146,29 +146,6 @@ def build_engine(
     return ENGINES[name](settings, progress)
 
 
-# A date in a file name: 2025-06-18, 2025_06_18, 2025.06.18 or 20250618 (not inside a longer
-# run of digits).
-_NAME_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)"
-)
-_HASHLIKE = re.compile(r"^[0-9a-f]{12,}$")
-
-
-def issue_date_from_name(name: str | Path) -> date | None:
-    """The issue date written in a file name (``gaoxin-2025-06-18.txt``, ``20240521.txt``).
-
-    Parts of the name that look like content hashes (12+ hex digits) are ignored.
-    """
-    parts = re.split(r"[\s_.\-]+", Path(str(name)).name)
-    cleaned = "-".join(p for p in parts if not _HASHLIKE.match(p.lower()))
-    for m in _NAME_DATE.finditer(cleaned):
-        try:
-            return date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
-        except ValueError:
-            continue
-    return None
-
-
 def _segment(doc: Document) -> list[Block]:
     from .segment import segment
 
@@ -193,13 +170,13 @@ def summarize_issue(
     """Summarise one issue (a path, ``"-"``, the text itself, or an ``IssueText``).
 
     ``engine``: auto (LLM when ``settings`` is configured, else offline), offline or llm.
-    ``issue_date``: explicit, else a date in the file name, else None. ``engine_instance``
+    ``issue_date``: explicit, else a date in the file name, else the first full date in the
+    text (``summarizer.issue_date``), else None. ``engine_instance``
     overrides the choice (tests, callers that reuse one engine across issues).
     """
     started = time.perf_counter()
     issue = source if isinstance(source, IssueText) else read_issue(source)
-    if issue_date is None and issue.path not in ("-", "<text>", "<bytes>"):
-        issue_date = issue_date_from_name(issue.path)
+    issue_date, _ = detect_issue_date(issue.path, issue.text, issue_date)
     if engine_instance is None:
         name, _reason = resolve_engine(engine, settings)
         engine_instance = build_engine(name, settings, progress=progress)

@@ -16,6 +16,7 @@ PUBLIC_MODULES = [
     "summarizer.chunk",
     "summarizer.evaluation.segmentation",
     "summarizer.pipeline",
+    "summarizer.issue_date",
     "summarizer.gazetteer",
     "summarizer.extract.summary",
     "summarizer.extract.entities",

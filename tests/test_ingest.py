@@ -16,10 +16,10 @@ import pytest
 from store_factory import fake_summarize
 
 from summarizer.errors import InputNotFoundError
+from summarizer.issue_date import DateSource, detect_issue_date
 from summarizer.models import IssueSummary
 from summarizer.read import IssueText
 from summarizer.store import IngestStatus, connect, expand_sources, ingest, watch
-from summarizer.store.ingest import DateSource, detect_issue_date
 
 TESTS = Path(__file__).resolve().parent
 

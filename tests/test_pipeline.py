@@ -249,3 +249,11 @@ def test_readme_first_command_renders_the_example() -> None:
     assert "| Subject | Indicator | Value | Period | Kind | Qualifier | Quote |" in md
     assert "Traceback" not in res.stderr and "using the offline engine" in res.stderr
     assert "prefix dict" not in res.stderr  # jieba stays quiet
+
+
+def test_issue_date_from_the_text_when_the_name_has_none() -> None:
+    """summarize dates an issue as ingest does: flag, else file name, else the text."""
+    text = "高新区动态  2025年6月18日 星期三\n\n园区上半年新增企业120家，同比增长8.5%。\n"
+    assert summarize_text(text, engine="offline").source.issue_date == "2025-06-18"
+    no_date = "园区上半年新增企业120家，同比增长8.5%。\n"
+    assert summarize_text(no_date, engine="offline").source.issue_date is None

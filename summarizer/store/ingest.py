@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, InputNotFoundError, StoreError, SummarizerError
+from ..issue_date import DateSource, detect_issue_date
 from ..models import Article, EngineInfo, IssueSummary, Usage
 from ..read import IssueText, read_issue
 from .db import transaction, wrap_error
@@ -55,12 +56,6 @@ class IngestStatus(StrEnum):
     SKIPPED = "skipped"  # seen before (same bytes)
     UNCHANGED = "unchanged"  # --reprocess, but the engine and prompts are the same
     FAILED = "failed"
-
-
-class DateSource(StrEnum):
-    FLAG = "flag"
-    FILENAME = "filename"
-    TEXT = "text"
 
 
 @dataclass(slots=True, frozen=True)
@@ -123,74 +118,6 @@ def expand_sources(paths: Sequence[str | Path]) -> list[Path]:
         for f in found:
             out.setdefault(f, None)
     return list(out)
-
-
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
-_NUM = r"[0-9０-９〇○零一二三四五六七八九十]"
-_TEXT_DATE = re.compile(
-    rf"((?:{_NUM}\s*){{4}})\s*年\s*((?:{_NUM}\s*){{1,3}})月\s*((?:{_NUM}\s*){{1,4}})\s*[日号]"
-)
-# In running text only separated forms count: a bare 20240521 may as well be a code or a number.
-_ISO_DATE = re.compile(r"(?<![\d.])((?:19|20)\d{2})([-./])(\d{1,2})\2(\d{1,2})(?![\d.])")
-
-
-def _cn_number(raw: str) -> int | None:
-    """'2024', '二〇二四', '十二', '二十一', '５' → int (None if not a number)."""
-    s = re.sub(r"\s+", "", raw).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        tens = _CN_DIGITS.get(head, -1) if head else 1
-        ones = _CN_DIGITS.get(tail, -1) if tail else 0
-        return None if tens < 0 or ones < 0 else tens * 10 + ones
-    if all(c in _CN_DIGITS or c.isdigit() for c in s):
-        return int("".join(str(_CN_DIGITS.get(c, c)) for c in s))
-    return None
-
-
-def _valid(y: int | None, m: int | None, d: int | None) -> date | None:
-    if y is None or m is None or d is None or not 1900 <= y <= 2100:
-        return None
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _date_in(text: str) -> date | None:
-    """The first valid full date in ``text`` (Chinese or ISO-like form), else None."""
-    candidates: list[tuple[int, date]] = []
-    for m in _TEXT_DATE.finditer(text):
-        found = _valid(_cn_number(m[1]), _cn_number(m[2]), _cn_number(m[3]))
-        if found:
-            candidates.append((m.start(), found))
-            break
-    for m in _ISO_DATE.finditer(text):
-        found = _valid(int(m[1]), int(m[3]), int(m[4]))
-        if found:
-            candidates.append((m.start(), found))
-            break
-    return min(candidates)[1] if candidates else None
-
-
-def detect_issue_date(
-    path: str | Path | None, text: str, explicit: date | None = None
-) -> tuple[date | None, DateSource | None]:
-    """The issue date: ``explicit``, else a date in the file name, else the first full date
-    (with a year) in the text (``2024年5月21日``, ``二〇二四年五月二十一日``, ``2024-05-21``)."""
-    if explicit is not None:
-        return explicit, DateSource.FLAG
-    if path is not None:
-        from ..pipeline import issue_date_from_name  # one rule for the whole tool
-
-        found = issue_date_from_name(path)
-        if found:
-            return found, DateSource.FILENAME
-    found = _date_in(text)
-    if found:
-        return found, DateSource.TEXT
-    return None, None
 
 
 # ---------------------------------------------------------------- engine
@@ -472,11 +399,15 @@ def _ingest_one(
     with transaction(conn):
         # Look again inside the write lock: a concurrent ingest may have stored it meanwhile.
         row = conn.execute(
-            "SELECT id, fingerprint FROM issues WHERE sha256 = ?", (issue.sha256,)
+            "SELECT id, fingerprint, errors FROM issues WHERE sha256 = ?", (issue.sha256,)
         ).fetchone()
         if row is not None and not reprocess:
             item = IngestItem(shown, IngestStatus.SKIPPED, issue_id=row["id"])
-        elif row is not None and row["fingerprint"] == engine_fingerprint(summary.engine):
+        elif (
+            row is not None
+            and row["fingerprint"] == engine_fingerprint(summary.engine)
+            and not _stored_errors(row["errors"])  # failed articles: --reprocess retries them
+        ):
             item = IngestItem(shown, IngestStatus.UNCHANGED, issue_id=row["id"])
         else:
             issue_id = write_issue(
@@ -491,6 +422,14 @@ def _ingest_one(
             item = IngestItem(shown, status, issue_id=issue_id)
         _record(conn, run_id, item, issue.sha256, summary.usage)
     return item, summary.usage
+
+
+def _stored_errors(raw: str | None) -> bool:
+    """Whether a stored issue has failed articles (its ``errors`` column is a non-empty list)."""
+    try:
+        return bool(json.loads(raw or "[]"))
+    except ValueError:
+        return True
 
 
 def ingest(
