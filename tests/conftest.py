@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge behaviour, never speed: no per-example deadline, no "too slow" health
+# check (a loaded 2-core machine must not turn them red). Examples stay derandomised in CI.
+settings.register_profile("summarizer", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("summarizer")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
