@@ -9,10 +9,12 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from summarizer.cli import _EPILOG, main
+from summarizer.models import ArticleError, IssueSummary
 
 REPO = Path(__file__).resolve().parent.parent
 ISSUE = "高新区上半年营收增长12.3%\n\n本报讯 今年上半年，高新区营业收入同比增长12.3%。\n"
@@ -144,3 +146,78 @@ def test_ctrl_c_during_ingest_exits_130_with_one_line_and_keeps_stored_issues(
     assert rest.strip().splitlines()[-1].startswith("summarizer: interrupted")
     stored = sqlite3.connect(db).execute("select count(*) from issues").fetchone()[0]
     assert 1 <= stored < 400
+
+
+DOWN = "http://127.0.0.1:9: cannot connect to the endpoint"
+
+
+def _with_failed_articles(summary: IssueSummary) -> IssueSummary:
+    """The summary an LLM run gives when the endpoint is down for every article."""
+    errors = [ArticleError(article_id=a, error=DOWN) for a in ("a1", "a2", "a3")]
+    return summary.model_copy(update={"errors": errors})
+
+
+def test_summarize_prints_one_line_for_articles_failing_the_same_way(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import summarizer.cli.summarize as cli_summarize
+
+    real = cli_summarize.summarize_issue
+    monkeypatch.setattr(
+        cli_summarize, "summarize_issue", lambda *a, **k: _with_failed_articles(real(*a, **k))
+    )
+    issue = tmp_path / "a.txt"
+    issue.write_text(ISSUE, encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "summarize", "--engine", "offline", str(issue))
+    assert code == 1
+    assert out.strip().startswith("{")
+    [line] = _error_lines(err)
+    assert line == f"summarizer: error: {issue}: a1, a2, a3: {DOWN}"
+
+
+class _FailingFirst:
+    """pipeline_summarizer's result; while _FAIL_NEXT is set it loses every article."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def __call__(self, issue: Any, when: Any) -> IssueSummary:
+        summary = self._real(issue, when)
+        return _with_failed_articles(summary) if _FAIL_NEXT else summary
+
+
+_FAIL_NEXT: list[bool] = []
+
+
+def test_ingest_with_failed_articles_says_partial_exits_1_and_reprocess_retries(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import summarizer.store as store_pkg
+
+    real = store_pkg.pipeline_summarizer
+    monkeypatch.setattr(store_pkg, "pipeline_summarizer", lambda *a: _FailingFirst(real(*a)))
+    issue = tmp_path / "a.txt"
+    issue.write_text(ISSUE, encoding="utf-8")
+    db = tmp_path / "s.db"
+    base = ("ingest", "--db", str(db), "--engine", "offline", str(issue))
+
+    _FAIL_NEXT.append(True)
+    try:
+        code, _, err = run(monkeypatch, capsys, *base)
+    finally:
+        _FAIL_NEXT.clear()
+    assert code == 1
+    assert f"partial  {issue}: a1, a2, a3: {DOWN}" in err
+    assert "--reprocess" in err.splitlines()[-1]
+
+    # A plain re-run skips it; --reprocess retries it although the engine is the same.
+    code, _, err = run(monkeypatch, capsys, *base)
+    assert code == 0 and "skipped" in err
+    code, _, err = run(monkeypatch, capsys, *base, "--reprocess")
+    assert code == 0 and "reprocessed" in err and "partial" not in err
+    # Now complete: nothing to redo.
+    code, _, err = run(monkeypatch, capsys, *base, "--reprocess")
+    assert code == 0 and "unchanged" in err

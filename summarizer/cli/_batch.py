@@ -14,8 +14,9 @@ from typing import Generic, TypeVar
 import typer
 
 from ..errors import ConfigError, ExitCode, InputError, SummarizerError
+from ..models import IssueSummary
 
-__all__ = ["Batch", "err", "run_batch"]
+__all__ = ["Batch", "err", "grouped_article_errors", "run_batch"]
 
 T = TypeVar("T")
 
@@ -23,6 +24,14 @@ T = TypeVar("T")
 def err(message: str) -> None:
     """One line on stderr, prefixed with the program name."""
     typer.echo(f"summarizer: {message}", err=True)
+
+
+def grouped_article_errors(summary: IssueSummary) -> dict[str, list[str]]:
+    """Failed articles by message: an unreachable endpoint is one line, not one per article."""
+    groups: dict[str, list[str]] = {}
+    for error in summary.errors:
+        groups.setdefault(error.error, []).append(error.article_id)
+    return groups
 
 
 @dataclass(slots=True)

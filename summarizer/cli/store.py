@@ -12,12 +12,17 @@ from dataclasses import asdict
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import InputError
 from ..render.metrics import MetricsFormat
+from ._batch import grouped_article_errors
+
+if TYPE_CHECKING:
+    from ..models import IssueSummary
+    from ..read import IssueText
 
 __all__ = ["register"]
 
@@ -134,6 +139,14 @@ def ingest_cmd(
     summarize = pipeline_summarizer(engine.value, settings)
     typer.echo(f"engine: {summarize.reason}", err=True)
     conn = connect(_db(db))
+    # Issues stored with failed articles (e.g. the LLM endpoint was down): said, and exit 1.
+    article_errors: dict[str, dict[str, list[str]]] = {}
+
+    def summarize_noting(issue: IssueText, when: date | None) -> IssueSummary:
+        summary = summarize(issue, when)
+        if summary.errors:
+            article_errors[issue.path] = grouped_article_errors(summary)
+        return summary
 
     def show(item: IngestItem) -> None:
         if quiet:
@@ -143,6 +156,8 @@ def ingest_cmd(
         note = f": {error}" if error else ""
         stale = " (made by another engine/prompt version: use --reprocess)" if item.stale else ""
         typer.echo(f"{item.status.value:>11}  {item.path}{note}{stale}", err=True)
+        for message, ids in article_errors.get(item.path, {}).items():
+            typer.echo(f"{'partial':>11}  {item.path}: {', '.join(ids)}: {message}", err=True)
 
     options: dict[str, Any] = {"reprocess": reprocess, "issue_date": when, "on_item": show}
     options["engine_label"] = summarize.info.name.value
@@ -150,12 +165,17 @@ def ingest_cmd(
     reports: list[IngestReport] = []
     try:
         if files:
-            reports.append(ingest(conn, files, summarize, **options))
+            reports.append(ingest(conn, files, summarize_noting, **options))
         if watch_dir is not None:
             typer.echo(f"watching {watch_dir} every {interval:g}s (Ctrl-C stops)", err=True)
             try:
                 reports += watch(
-                    conn, watch_dir, summarize, interval=interval, max_polls=max_polls, **options
+                    conn,
+                    watch_dir,
+                    summarize_noting,
+                    interval=interval,
+                    max_polls=max_polls,
+                    **options,
                 )
             except KeyboardInterrupt:
                 typer.echo("stopped watching", err=True)
@@ -173,7 +193,13 @@ def ingest_cmd(
     stale = sum(r.stale for r in reports)
     if stale:
         typer.echo(f"{stale} stored issues came from another engine/prompt version", err=True)
-    if counts[IngestStatus.FAILED]:
+    if article_errors:
+        typer.echo(
+            f"{len(article_errors)} issues stored with failed articles (see 'partial' above);"
+            " run again with --reprocess to retry them",
+            err=True,
+        )
+    if counts[IngestStatus.FAILED] or article_errors:
         raise typer.Exit(1)
 
 

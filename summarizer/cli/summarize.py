@@ -25,7 +25,7 @@ from ..models import EngineName, IssueSummary
 from ..pipeline import EngineChoice, build_engine, resolve_engine, summarize_issue
 from ..render.issue import IssueFormat, render_issue
 from ..render.metrics import MetricsFormat, render_metrics
-from ._batch import Batch, err, run_batch
+from ._batch import Batch, err, grouped_article_errors, run_batch
 
 if TYPE_CHECKING:
     from ..llm.settings import LLMSettings
@@ -164,8 +164,8 @@ def _summaries(issues: list[str], run: _Run) -> Batch[IssueSummary]:
     def one(issue: str) -> IssueSummary:
         summary = summarize_issue(issue, issue_date=run.issue_date, engine_instance=run.engine)
         err(_ledger(summary))
-        for error in summary.errors:
-            err(f"error: {summary.source.path}: {error.article_id}: {error.error}")
+        for message, ids in grouped_article_errors(summary).items():
+            err(f"error: {summary.source.path}: {', '.join(ids)}: {message}")
         return summary
 
     return run_batch(issues, one)
