@@ -431,7 +431,7 @@ _KNOWN = 8
 class _Lines:
     """The non-blank lines of a text as parallel arrays, with their features cached."""
 
-    __slots__ = ("ends", "events", "flags", "starts", "stops", "text", "widths")
+    __slots__ = ("all_widths", "ends", "events", "flags", "starts", "stops", "text", "widths")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -444,6 +444,7 @@ class _Lines:
         self.widths = array("l", [-1]) * len(self.starts)
         self.stops = array("i", [-1]) * len(self.starts)
         self.events = array("i", [-1]) * len(self.starts)
+        self.all_widths = False
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -529,6 +530,20 @@ class _Lines:
         """A photo credit line (图片来源:…, …/摄): printed across running text, not part of it."""
         return bool(_CREDIT.search(self.line(i).strip(_HS_CHARS)))
 
+    def fill_widths(self) -> array:
+        """Every line's width at once (one scan of the text for its spaces), so a column's
+        median is taken over a slice instead of line by line."""
+        if not self.all_widths:
+            starts, ends = self.starts, self.ends
+            widths = array("l", [e - s for s, e in zip(starts, ends, strict=True)])
+            for m in _HS_RUN.finditer(self.text):
+                k = bisect_right(starts, m.start()) - 1
+                if k >= 0 and m.start() < ends[k]:  # a run never crosses a newline
+                    widths[k] -= m.end() - m.start()
+            self.widths = widths
+            self.all_widths = True
+        return self.widths
+
     def width(self, i: int) -> int:
         """The line's length without horizontal whitespace (cached; no copy when it has none)."""
         w = self.widths[i]
@@ -545,8 +560,7 @@ def _column_width(lines: _Lines, i: int) -> float:
     lo, hi = max(0, i - 10), min(len(lines), i + 11)
     if hi - lo < 5:
         return 0.0
-    cached = lines.widths
-    widths = sorted([w if (w := cached[k]) >= 0 else lines.width(k) for k in range(lo, hi)])
+    widths = sorted(lines.fill_widths()[lo:hi])
     n = len(widths)
     if n & 1:  # the median, as statistics.median computes it
         return float(widths[n // 2])
