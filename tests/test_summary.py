@@ -221,3 +221,19 @@ def test_any_text_gives_a_faithful_summary(text: str, title: str | None) -> None
     assert all(k in text for k in summary.key_points)
     if not (title or "").strip():
         assert summary.headline in text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        ("0000000，，0", "0000000"),  # found by hypothesis: never glue clauses over a gap
+        (
+            "7月26日，以“科技赋能”为主题的创新大会在园区开幕，参会企业超200家。",
+            "创新大会在园区开幕，参会企业超200家",
+        ),
+    ],
+)
+def test_compressed_headline_is_one_slice_of_the_sentence(sentence: str, headline: str) -> None:
+    out = compress_headline(sentence)
+    assert out == headline
+    assert out in sentence

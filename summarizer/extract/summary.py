@@ -214,26 +214,36 @@ def compress_headline(sentence: str, *, max_chars: int = 40) -> str:
     The result is a verbatim substring of ``sentence`` (no trailing punctuation).
     """
     body = _OPENER.sub("", sentence.strip(), count=1) or sentence.strip()
-    clauses = [m.group() for m in _CLAUSE.finditer(body)]
+    # Clauses as [start, end) in body, so that the headline is always one slice of it (a run of
+    # bare punctuation between clauses must not be dropped from the middle).
+    clauses = [[m.start(), m.end()] for m in _CLAUSE.finditer(body)]
     # Leading time/adverbial clauses (近期, 今年以来, 7月26日) say nothing on their own.
-    while len(clauses) > 1 and len(clauses[0].rstrip("，,；;：:")) <= 6:
+    while len(clauses) > 1 and len(body[slice(*clauses[0])].rstrip("，,；;：:")) <= 6:
         clauses.pop(0)
     if clauses:
-        clauses[0] = _THEME.sub("", clauses[0], count=1) or clauses[0]
-    out = ""
-    for clause in clauses:
-        if out and len(out) + len(clause) > max_chars:
-            break
-        if len(out) >= _HEADLINE_ENOUGH and _CONTINUATION.match(clause):
-            break  # "其中…", "同比…", "这是…" add detail, not news
-        if not out and len(clause) > max_chars + 1:
+        theme = _THEME.match(body[slice(*clauses[0])])
+        if theme and clauses[0][0] + theme.end() < clauses[0][1]:
+            clauses[0][0] += theme.end()
+    start = end = None
+    for c_start, c_end in clauses:
+        clause = body[c_start:c_end]
+        if start is not None and end is not None:
+            if c_start != end:  # not contiguous: stop here
+                break
+            if (end - start) + len(clause) > max_chars:
+                break
+            if end - start >= _HEADLINE_ENOUGH and _CONTINUATION.match(clause):
+                break  # "其中…", "同比…", "这是…" add detail, not news
+        elif len(clause) > max_chars + 1:
             continue  # a clause too long for a headline: try the next one
-        out += clause
-        if len(out) >= max_chars // 2:
+        start = c_start if start is None else start
+        end = c_end
+        if end - start >= max_chars // 2:
             break
+    out = body[start:end] if start is not None else ""
     out = out.rstrip("，,；;：:。！？!?…. ")
     if not out:
-        first = clauses[0] if clauses else body
+        first = body[slice(*clauses[0])] if clauses else body
         out = first[:max_chars].rstrip("，,；;：:。！？!?…. ")
     return out
 
