@@ -128,11 +128,14 @@ def read_issue(source: str | Path | bytes) -> IssueText:
         if "\n" in source or len(source) > 1024:
             return _issue_from_bytes(source.encode("utf-8"), "<text>")
     path = Path(source)
-    if path.is_dir():
-        raise InputNotFoundError("is a directory, expected an issue text file", source=str(path))
-    if not path.exists():
-        raise InputNotFoundError("no such file", source=str(path))
     try:
+        # Inside the try: is_dir/exists raise OSError too (a name too long, a loop of links).
+        if path.is_dir():
+            raise InputNotFoundError(
+                "is a directory, expected an issue text file", source=str(path)
+            )
+        if not path.exists():
+            raise InputNotFoundError("no such file", source=str(path))
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}", source=str(path)) from e

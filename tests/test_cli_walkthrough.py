@@ -221,3 +221,29 @@ def test_ingest_with_failed_articles_says_partial_exits_1_and_reprocess_retries(
     # Now complete: nothing to redo.
     code, _, err = run(monkeypatch, capsys, *base, "--reprocess")
     assert code == 0 and "unchanged" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("summarize", "--engine", "offline", "{long}.txt"),
+        ("segment", "{long}.txt"),
+        ("ingest", "--db", "{tmp}/s.db", "--engine", "offline", "{long}.txt"),
+        ("digest", "--db", "{long}.db"),
+        ("config", "--config", "{long}.toml"),
+        ("eval", "{long}", "--gold", "{long}"),
+    ],
+)
+def test_a_file_name_too_long_is_one_line_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: tuple[str, ...],
+) -> None:
+    long = str(tmp_path / ("長" * 200))  # 600 bytes: over every file system's name limit
+    args = [a.format(long=long, tmp=tmp_path) for a in command]
+    code, _, err = run(monkeypatch, capsys, *args)
+    assert code == 2, err
+    [line] = _error_lines(err)
+    assert "too long" in line
+    assert "Traceback" not in err

@@ -90,3 +90,8 @@ def main() -> None:
         raise
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as e:
+        # A path the library did not wrap (name too long, loop of links...): still one line.
+        where = f"{e.filename}: " if e.filename else ""
+        typer.echo(f"summarizer: error: {where}{e.strerror or e}", err=True)
+        sys.exit(int(ExitCode.BAD_INPUT))

@@ -101,23 +101,29 @@ def expand_sources(paths: Sequence[str | Path]) -> list[Path]:
     """
     out: dict[Path, None] = {}
     for raw in paths:
-        p = Path(raw).expanduser()
-        if p.is_dir():
-            found = sorted(
-                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ISSUE_SUFFIXES
-            )
-        elif p.is_file():
-            found = [p]
-        elif _GLOB_CHARS.search(str(raw)):
-            found = sorted(Path(m) for m in glob.glob(str(p), recursive=True))
-            found = [f for f in found if f.is_file()]
-            if not found:
-                raise InputNotFoundError("the pattern matches no file", source=str(raw))
-        else:
-            raise InputNotFoundError("no such file or directory", source=str(raw))
+        try:
+            found = _expand_one(raw)
+        except OSError as e:  # a name too long, a loop of links, an unreadable directory
+            raise InputError(f"cannot read: {e.strerror or e}", source=str(raw)) from e
         for f in found:
             out.setdefault(f, None)
     return list(out)
+
+
+def _expand_one(raw: str | Path) -> list[Path]:
+    """The issue files one argument names (see ``expand_sources``)."""
+    p = Path(raw).expanduser()
+    if p.is_dir():
+        return sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ISSUE_SUFFIXES)
+    if p.is_file():
+        return [p]
+    if _GLOB_CHARS.search(str(raw)):
+        found = sorted(Path(m) for m in glob.glob(str(p), recursive=True))
+        found = [f for f in found if f.is_file()]
+        if not found:
+            raise InputNotFoundError("the pattern matches no file", source=str(raw))
+        return found
+    raise InputNotFoundError("no such file or directory", source=str(raw))
 
 
 # ---------------------------------------------------------------- engine
