@@ -247,3 +247,67 @@ def test_a_file_name_too_long_is_one_line_exit_2(
     [line] = _error_lines(err)
     assert "too long" in line
     assert "Traceback" not in err
+
+
+@pytest.fixture
+def small_store(tmp_path: Path) -> Path:
+    """A store holding one hand-written issue (offline engine)."""
+    issue = tmp_path / "gx-2025-06-18.txt"
+    issue.write_text(
+        "高新区上半年营收增长12.3%\n\n本报讯 今年上半年，高新区营业收入同比增长12.3%，"
+        "固定资产投资增长8.1%。\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.db"
+    args = ["ingest", "--db", str(db), "--engine", "offline", str(issue)]
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer", *args], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def _search(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], db: Path, query: str
+) -> tuple[int, int, str]:
+    monkeypatch.setattr(sys, "argv", ["summarizer", "search", "--db", str(db), query])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    code = info.value.code
+    hits = sum(1 for line in out.splitlines() if line.startswith("["))
+    return (code if isinstance(code, int) else 0), hits, err
+
+
+def test_search_takes_habits_of_other_engines_literally(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], small_store: Path
+) -> None:
+    code, plain, _ = _search(monkeypatch, capsys, small_store, "营业收入")
+    assert code == 0 and plain >= 1
+    for query in ('"营业收入"', "“营业收入”", "营业收入*", "(营业收入)", "营业收入 AND 增长"):
+        code, hits, err = _search(monkeypatch, capsys, small_store, query)
+        assert (code, hits) == (0, plain), (query, err)
+    code, hits, _ = _search(monkeypatch, capsys, small_store, "营业收入 不存在的词")
+    assert (code, hits) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("增长 OR 投资", "OR is not supported"),
+        ("NOT 增长", "NOT is not supported"),
+        ('"', "empty search query"),
+        ("* ()", "empty search query"),
+    ],
+)
+def test_search_refuses_operators_it_does_not_have_on_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    small_store: Path,
+    query: str,
+    message: str,
+) -> None:
+    code, _, err = _search(monkeypatch, capsys, small_store, query)
+    assert code == 2
+    [line] = _error_lines(err)
+    assert message in line

@@ -215,14 +215,24 @@ def _snippet(text: str, terms: list[str], width: int = 70) -> str:
 
 
 def search_cmd(
-    query: Annotated[str, typer.Argument(help="Words to find (all must match).")],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='Words to find, all must match; "a phrase" in quotes is one term; no OR/NOT.'
+        ),
+    ],
     db: Annotated[Path | None, typer.Option("--db", help=_DB_HELP)] = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="Hits per kind (articles, metrics).")
     ] = 20,
     fmt: Annotated[SearchFormat, typer.Option("--format", help="text|jsonl")] = SearchFormat.TEXT,
 ) -> None:
-    """Search stored titles, summaries and metric quotes (FTS5; short terms by substring)."""
+    """Search stored titles, summaries and metric quotes (FTS5; short terms by substring).
+
+    Every term is matched literally (a substring): 增长* or (增长) find 增长.
+
+    Example: summarizer search '地区生产总值 增长' --limit 5
+    """
     from ..store import connect, search
 
     conn = connect(_db(db), readonly=True)

@@ -39,8 +39,29 @@ class SearchHit:
 _MIN_TRIGRAM = 3
 
 
+# A quoted phrase ("..." or “...”) is one term, spaces included; anything else splits on spaces.
+_TOKEN = re.compile(r'"([^"]*)"?|“([^”]*)”?|(\S+)')
+# Query-syntax habits from other engines, stripped at a term's edges: 增长* or (增长) find 增长.
+_EDGE_SYNTAX = "*()"
+_UNSUPPORTED = frozenset({"OR", "NOT", "NEAR"})
+
+
 def _terms(query: str) -> list[str]:
-    terms = [t for t in re.split(r"\s+", query.strip()) if t]
+    """The literal terms that must all appear; ``AND`` is implied, OR/NOT are refused."""
+    terms: list[str] = []
+    for quoted, cjk_quoted, bare in _TOKEN.findall(query):
+        if bare:
+            if bare == "AND":
+                continue
+            if bare in _UNSUPPORTED:
+                raise InputError(
+                    f"{bare} is not supported: every term must match (quote it to search the word)",
+                    source="search",
+                )
+            bare = bare.strip(_EDGE_SYNTAX)
+        term = (quoted or cjk_quoted or bare).strip()
+        if term:
+            terms.append(term)
     if not terms:
         raise InputError("empty search query", source="search")
     return terms
