@@ -256,10 +256,12 @@ def is_structural_line(line: str) -> bool:
     )
 
 
+_NEW_UNIT = re.compile(f"(?:{_LEAD.pattern})|(?:{_LIST_ITEM.pattern})")  # one match, not two
+
+
 def starts_new_unit(line: str) -> bool:
     """A line that begins a new paragraph whatever precedes it: a lead or a list item."""
-    s = line.lstrip(" \t\u3000\u00a0\r")
-    return bool(_LEAD.match(s) or _LIST_ITEM.match(s))
+    return _NEW_UNIT.match(line.lstrip(" \t\u3000\u00a0\r")) is not None
 
 
 def ends_paragraph(line: str) -> bool:
@@ -838,6 +840,8 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
     para: _Para | None = None  # created when a decision needs it (most paragraphs never do)
     para_first = 0
     line_ends, line_starts = lines.ends, lines.starts
+    starts_append, ends_append, repl_append = starts.append, ends.append, repl.append
+    flags = lines.flags
     for i in range(n - 1):
         gap_start, gap_end = line_ends[i], line_starts[i + 1]
         if text[gap_start - 1] in _TERMINAL:
@@ -850,7 +854,7 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
             continue
         last = text[line_starts[i] : gap_start]
         nxt = text[gap_end : line_ends[i + 1]]
-        if gap_end - gap_start == 1 and lines.features(i, last) & _TERM:
+        if gap_end - gap_start == 1 and (flags[i] or lines.features(i, last)) & _TERM:
             para, para_first = None, i + 1
             continue
         first_nl = text.index("\n", gap_start, gap_end)
@@ -868,8 +872,10 @@ def _gap_edits(text: str, lines: _Lines) -> tuple[array, array, array]:
                 add(gap_start, first_nl)
                 add(first_nl, first_nl + 1, ord(" "))  # a space between two Latin words
                 add(first_nl + 1, gap_end)
-            else:
-                add(gap_start, gap_end)
+            else:  # the common join: the whole gap goes (gap_start < gap_end always)
+                starts_append(gap_start)
+                ends_append(gap_end)
+                repl_append(0)
         else:
             para, para_first = None, i + 1
             add(gap_start, first_nl)
