@@ -311,3 +311,26 @@ def test_search_refuses_operators_it_does_not_have_on_one_line(
     assert code == 2
     [line] = _error_lines(err)
     assert message in line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["summarize"],
+        ["metrics"],
+        ["segment"],
+        ["ingest"],
+        ["search"],
+        ["digest"],
+        ["query", "metrics"],
+    ],
+)
+def test_help_of_everyday_commands_shows_an_example(command: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert f"summarizer {' '.join(command)} " in result.output

@@ -127,7 +127,18 @@ def ingest_cmd(
     config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the final counts.")] = False,
 ) -> None:
-    """Summarise and store issues not seen before (by content hash), one transaction each."""
+    """Summarise and store issues not seen before (by content hash), one transaction each.
+
+    Ctrl-C stops cleanly (exit 130): issues already stored are kept.
+
+    Examples:
+
+    summarizer ingest ../shared/corpus/ --db bulletins.db
+
+    summarizer ingest 'inbox/*.txt' --reprocess
+
+    summarizer ingest --watch inbox/
+    """
     from ..store import connect, expand_sources, ingest, pipeline_summarizer, watch
     from ..store.ingest import IngestItem, IngestReport, IngestStatus
 
@@ -277,7 +288,10 @@ def digest_cmd(
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="TOML config file.")] = None,
 ) -> None:
-    """A bulletin digest of stored issues: top stories, topics, metrics, conflicts, index."""
+    """A bulletin digest of stored issues: top stories, topics, metrics, conflicts, index.
+
+    Example: summarizer digest --since 2025-06-01 --format html -o digest.html
+    """
     from ..digest import build_digest, render_digest
     from ..digest.overview import llm_overview_writer
     from ..store import connect
@@ -318,7 +332,10 @@ def metrics_query_cmd(
         Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")
     ] = None,
 ) -> None:
-    """Stored metrics as csv/jsonl rows, filtered for analysts."""
+    """Stored metrics as csv/jsonl rows, filtered for analysts.
+
+    Example: summarizer query metrics --subject 高新区 --indicator 营业收入 --since 2025-01-01
+    """
     query_metrics(db, subject, indicator, period, since, until, fmt, output)
 
 

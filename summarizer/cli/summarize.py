@@ -277,8 +277,15 @@ def summarize(
 ) -> None:
     """Summarise issues: articles, summaries, entities and grounded metrics.
 
-    json prints one IssueSummary (one per line for several issues), jsonl one article per line,
-    md a readable report.
+    Formats: json (one IssueSummary; one a line for several issues), jsonl (an article a line), md.
+
+    Examples:
+
+    summarizer summarize examples/gaoxin-2025-06-18.txt --format md
+
+    cat issue.txt | summarizer summarize - --date 2025-06-18
+
+    summarizer summarize issues/*.txt -o out/
     """
     run = _prepare(
         engine,
@@ -332,7 +339,14 @@ def metrics(
     since: Annotated[str | None, typer.Option(help="With --db: first issue date.")] = None,
     until: Annotated[str | None, typer.Option(help="With --db: last issue date.")] = None,
 ) -> None:
-    """Every metric of the issues (or of the store with --db), one row each, with its source."""
+    """Every metric of the issues (or of the store with --db), one row each, with its source.
+
+    Examples:
+
+    summarizer metrics examples/gaoxin-2025-06-18.txt --format csv > metrics.csv
+
+    summarizer metrics --db bulletins.db --format jsonl
+    """
     if db is not None or not issues:
         if issues:
             raise typer.BadParameter("give issue files or --db, not both", param_hint="--db")

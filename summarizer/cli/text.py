@@ -105,7 +105,10 @@ def segment_command(
         ),
     ] = SegmentFormat.AUTO,
 ) -> None:
-    """Split issues into blocks (articles, captions, page indexes, other matter)."""
+    """Split issues into blocks (articles, captions, page indexes, other matter).
+
+    Example: summarizer segment examples/gaoxin-2025-06-18.txt --format json
+    """
     batch = run_batch(issues, _segment_one)
     results = batch.results
     if fmt is SegmentFormat.AUTO:
