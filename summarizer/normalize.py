@@ -779,8 +779,9 @@ def _ws_deletions(text: str, lines: _Lines) -> Iterator[tuple[int, int, int]]:
     protected = _protected_spans(text, lines.starts, lines.ends)
     starts = [a for a, _ in protected]
     n = len(text)
+    special = _SPECIAL_WS.search(text) is not None  # none at all: skip the check per run
     for run in _ANY_WS_RUN.finditer(text):
-        if _SPECIAL_WS.search(run.group()):  # rare: CR, form feed or zero-width in the run
+        if special and _SPECIAL_WS.search(text, run.start(), run.end()):  # rare: CR, FF, ZW
             pieces = list(_WS_RUN.finditer(text, run.start(), run.end()))
         else:
             pieces = [run]
