@@ -334,3 +334,27 @@ def test_help_of_everyday_commands_shows_an_example(command: list[str]) -> None:
     assert result.exit_code == 0
     assert "Example" in result.output
     assert f"summarizer {' '.join(command)} " in result.output
+
+
+SECRET = "sk-topsecret0123456789"
+URL_WITH_SECRETS = f"http://bob:{SECRET}@127.0.0.1:9/v1?api-key={SECRET}"
+
+
+def test_config_never_prints_credentials_inside_the_base_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(monkeypatch, capsys, "config", "--base-url", URL_WITH_SECRETS)
+    assert code == 0
+    assert SECRET not in out + err
+    assert "127.0.0.1:9/v1" in out and "bob" in out
+
+
+def test_connection_errors_never_print_credentials_inside_the_base_url() -> None:
+    from summarizer.llm.client import OpenAIChatClient
+    from summarizer.llm.settings import LLMSettings, redact_url
+
+    settings = LLMSettings(model="m", base_url=URL_WITH_SECRETS)
+    client = OpenAIChatClient(settings)
+    assert client.endpoint == URL_WITH_SECRETS  # the requests still use the real URL
+    assert SECRET not in client.shown_endpoint and "127.0.0.1:9/v1" in client.shown_endpoint
+    assert redact_url("https://api.example.com/v1") == "https://api.example.com/v1"

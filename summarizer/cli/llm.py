@@ -73,7 +73,7 @@ def config_command(
     rows = [[name, value, source] for name, value, source in settings.describe()]
     typer.echo(_table(["setting", "value", "source"], rows))
     state = "configured" if settings.is_configured() else "not configured (offline engine)"
-    typer.echo(f"\nendpoint: {settings.effective_base_url or '-'}  LLM engine: {state}")
+    typer.echo(f"\nendpoint: {settings.shown_endpoint or '-'}  LLM engine: {state}")
 
 
 @prompts_app.command("list")
@@ -202,7 +202,7 @@ def probe_command(
             )
         )
     else:
-        typer.echo(f"{settings.model} at {settings.effective_base_url}")
+        typer.echo(f"{settings.model} at {settings.shown_endpoint}")
         rows = [
             [str(o.mode), "yes" if o.works else "no", f"{o.seconds:.2f}s", o.detail]
             for o in outcomes

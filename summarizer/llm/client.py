@@ -84,6 +84,7 @@ class OpenAIChatClient:
         settings.require_configured()
         self.settings = settings
         self.endpoint = settings.effective_base_url or ""
+        self.shown_endpoint = settings.shown_endpoint or ""  # for messages: no credentials
         key = settings.api_key.get_secret_value() if settings.api_key else _NO_KEY
         kwargs: dict[str, Any] = {
             "api_key": key,
@@ -124,11 +125,11 @@ class OpenAIChatClient:
             # Reasoning models (o1/o3/gpt-5) reject max_tokens and a non-default temperature:
             # adapt the parameters once and remember, rather than fail every article.
             if not self._adapt(_server_detail(e)):
-                raise _map_error(e, self.endpoint) from e
+                raise _map_error(e, self.shown_endpoint) from e
             retried = await self.complete(request)
             return dataclasses.replace(retried, calls=retried.calls + 1)
         except openai.OpenAIError as e:
-            raise _map_error(e, self.endpoint) from e
+            raise _map_error(e, self.shown_endpoint) from e
         usage = completion.usage
         prompt_tokens = usage.prompt_tokens if usage else 0
         completion_tokens = usage.completion_tokens if usage else 0

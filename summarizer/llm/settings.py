@@ -20,7 +20,7 @@ import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
     BaseModel,
@@ -42,6 +42,7 @@ __all__ = [
     "default_config_path",
     "load_settings",
     "mask_secret",
+    "redact_url",
 ]
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -102,6 +103,11 @@ class LLMSettings(BaseModel):
         return v.rstrip("/")
 
     @property
+    def shown_endpoint(self) -> str | None:
+        """``effective_base_url`` safe to print (credentials in the URL hidden)."""
+        return redact_url(self.effective_base_url)
+
+    @property
     def effective_base_url(self) -> str | None:
         """The endpoint: ``base_url``, or OpenAI's when only an API key is given."""
         if self.base_url:
@@ -133,7 +139,8 @@ class LLMSettings(BaseModel):
         """All settings as plain values, the API key masked (safe to print or log)."""
         data = self.model_dump(mode="json", exclude={"api_key"})
         data["api_key"] = mask_secret(self.api_key)
-        data["endpoint"] = self.effective_base_url
+        data["base_url"] = redact_url(self.base_url)
+        data["endpoint"] = self.shown_endpoint
         return data
 
     def describe(self) -> list[tuple[str, str, str]]:
@@ -150,6 +157,20 @@ class LLMSettings(BaseModel):
         return f"LLMSettings({self.masked()!r})"
 
     __str__ = __repr__
+
+
+def redact_url(url: str | None) -> str | None:
+    """The URL safe to print: a password in it and query values (``?api-key=...``) hidden."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:…@{host}" if ":" in userinfo else f"…@{host}"
+    query = "&".join(f"{kv.split('=', 1)[0]}=…" for kv in parts.query.split("&") if kv)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def mask_secret(secret: SecretStr | str | None) -> str | None:
