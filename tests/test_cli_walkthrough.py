@@ -358,3 +358,17 @@ def test_connection_errors_never_print_credentials_inside_the_base_url() -> None
     assert client.endpoint == URL_WITH_SECRETS  # the requests still use the real URL
     assert SECRET not in client.shown_endpoint and "127.0.0.1:9/v1" in client.shown_endpoint
     assert redact_url("https://api.example.com/v1") == "https://api.example.com/v1"
+
+
+@pytest.mark.parametrize("command", [["digest"], ["query", "metrics"], ["metrics"]])
+def test_a_date_range_ending_before_it_starts_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    small_store: Path,
+    command: list[str],
+) -> None:
+    args = ["--db", str(small_store), "--since", "2026-01-01", "--until", "2025-01-01"]
+    code, out, err = run(monkeypatch, capsys, *command, *args)
+    assert code == 2
+    assert out == ""
+    assert "2026-01-01 is after --until 2025-01-01" in err

@@ -59,6 +59,14 @@ def _date(value: str | None, flag: str) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from e
 
 
+def _date_range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """--since/--until parsed; a range that ends before it starts is a usage error."""
+    start, end = _date(since, "--since"), _date(until, "--until")
+    if start is not None and end is not None and start > end:
+        raise typer.BadParameter(f"{start} is after --until {end}", param_hint="--since")
+    return start, end
+
+
 def _db(path: Path | None) -> Path:
     from ..store.db import default_db_path
 
@@ -298,7 +306,7 @@ def digest_cmd(
 
     if last is not None and (since or until):
         raise typer.BadParameter("use --since/--until or --last, not both", param_hint="--last")
-    start, end = _date(since, "--since"), _date(until, "--until")
+    start, end = _date_range(since, until)
     settings = _settings(engine, {"model": model, "base_url": base_url, "config_path": config})
     writer = None
     if settings is not None and (engine is EngineOption.LLM or settings.is_configured()):
@@ -353,15 +361,11 @@ def query_metrics(
     ``metrics --db``)."""
     from ..store import connect, metric_rows, metrics_csv, metrics_jsonl
 
+    start, end = _date_range(since, until)
     conn = connect(_db(db), readonly=True)
     try:
         rows = metric_rows(
-            conn,
-            subject=subject,
-            indicator=indicator,
-            period=period,
-            since=_date(since, "--since"),
-            until=_date(until, "--until"),
+            conn, subject=subject, indicator=indicator, period=period, since=start, until=end
         )
     finally:
         conn.close()
