@@ -372,3 +372,23 @@ def test_a_date_range_ending_before_it_starts_is_a_usage_error(
     assert code == 2
     assert out == ""
     assert "2026-01-01 is after --until 2025-01-01" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"), [("missing", "no such directory"), ("a.txt", "is not a directory")]
+)
+def test_ingest_watch_on_a_bad_folder_fails_before_announcing_anything(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    name: str,
+    problem: str,
+) -> None:
+    (tmp_path / "a.txt").write_text(ISSUE, encoding="utf-8")
+    target = tmp_path / name
+    args = ["ingest", "--db", str(tmp_path / "s.db"), "--watch", str(target), "--max-polls", "1"]
+    code, _, err = run(monkeypatch, capsys, *args)
+    assert code == 2
+    assert "watching" not in err
+    [line] = _error_lines(err)
+    assert line == f"summarizer: error: {target}: --watch: {problem}"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import InputError
+from ..errors import InputError, InputNotFoundError
 from ..render.metrics import MetricsFormat
 from ._batch import grouped_article_errors
 
@@ -152,6 +152,9 @@ def ingest_cmd(
 
     if not paths and watch_dir is None:
         raise typer.BadParameter("give issue paths or --watch DIR", param_hint="PATHS")
+    if watch_dir is not None and not watch_dir.is_dir():  # before any work or "watching" line
+        problem = "is not a directory" if watch_dir.exists() else "no such directory"
+        raise InputNotFoundError(f"--watch: {problem}", source=str(watch_dir))
     when = _date(issue_date, "--date")
     settings = _settings(engine, {"model": model, "base_url": base_url, "config_path": config})
     files = expand_sources(paths) if paths else []
