@@ -392,3 +392,13 @@ def test_ingest_watch_on_a_bad_folder_fails_before_announcing_anything(
     assert "watching" not in err
     [line] = _error_lines(err)
     assert line == f"summarizer: error: {target}: --watch: {problem}"
+
+
+@pytest.mark.parametrize("command", [["summarize", "--engine", "offline"], ["segment"]])
+def test_standard_input_named_twice_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    code, out, err = run(monkeypatch, capsys, *command, "-", "-")
+    assert code == 2
+    assert out == ""
+    assert "'-' (standard input) can be given only once" in err

@@ -51,6 +51,9 @@ class Batch(Generic[T]):
 
 def run_batch(issues: Iterable[str], step: Callable[[str], T]) -> Batch[T]:
     """Apply ``step`` to every issue, turning its typed errors into one-line messages."""
+    issues = list(issues)
+    if issues.count("-") > 1:  # the second read would find standard input already consumed
+        raise typer.BadParameter("'-' (standard input) can be given only once", param_hint="ISSUES")
     batch: Batch[T] = Batch()
     for issue in issues:
         try:
