@@ -894,8 +894,9 @@ def _gap_stream(edits: tuple[array, array, array]) -> Iterator[tuple[int, int, i
 _BATCH = 4096  # pieces joined per batch: bounds the memory of the output under construction
 
 
-def _one_pass(text: str) -> tuple[str, OffsetMap] | None:
-    """Apply the layout rules once; ``None`` when nothing changes."""
+def _one_pass(text: str, *, folded: bool = False) -> tuple[str, OffsetMap] | None:
+    """Apply the layout rules once; ``None`` when nothing changes. ``folded``: the text is
+    already the output of a pass (``fold_chars`` is idempotent), so folds cannot change it."""
     if not text:
         return None
     lines = _Lines(text)
@@ -932,8 +933,10 @@ def _one_pass(text: str) -> tuple[str, OffsetMap] | None:
             chunks.append("".join(pieces))
             pieces.clear()
     if not changed:
-        folded = fold_chars(text)
-        return None if folded == text else (folded, OffsetMap.identity(len(text)))
+        if folded:
+            return None
+        refolded = fold_chars(text)
+        return None if refolded == text else (refolded, OffsetMap.identity(len(text)))
     if pos < len(text):
         if not (norm_starts and orig_starts[-1] + (out_len - norm_starts[-1]) == pos):
             norm_starts.append(out_len)
@@ -957,8 +960,8 @@ def normalize(original: str) -> Document:
     """Repair the layout of ``original``; see the module docstring for the rules."""
     text = original
     offsets = OffsetMap.identity(len(original))
-    for _ in range(64):  # each changing pass shrinks the text or folds characters: it ends
-        result = _one_pass(text)
+    for k in range(64):  # each changing pass shrinks the text or folds characters: it ends
+        result = _one_pass(text, folded=k > 0)  # after pass 0 the text is a pass's output
         if result is None:
             break
         text, step = result
