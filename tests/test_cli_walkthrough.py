@@ -108,7 +108,7 @@ def test_ingest_failure_line_names_the_file_once(
     code, _, err = run(
         monkeypatch, capsys, "ingest", "--db", str(db), "--engine", "offline", str(png)
     )
-    assert code == 1
+    assert code == 2  # every given file was bad input
     [line] = [ln for ln in err.splitlines() if "failed" in ln and "img.png" in ln]
     assert line.count(str(png)) == 1, line
     assert "binary" in line

@@ -149,6 +149,25 @@ def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
     assert no_db.returncode == 2 and "ingest" in no_db.stderr
 
 
+def test_ingest_exit_codes_follow_the_documented_rule(tmp_path: Path) -> None:
+    """2 when every file is bad input, 1 when only some failed, 0 when all came through."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    db = str(tmp_path / "s.db")
+    all_bad = _run("ingest", str(inbox), "--db", db, "--engine", "offline")
+    assert all_bad.returncode == 2, all_bad.stderr
+    assert "Traceback" not in all_bad.stderr
+    (inbox / "issue.txt").write_text(ISSUE, encoding="utf-8")
+    some_bad = _run("ingest", str(inbox), "--db", db, "--engine", "offline")
+    assert some_bad.returncode == 1 and "1 ingested" in some_bad.stderr, some_bad.stderr
+    (inbox / "empty.txt").unlink()
+    (inbox / "image.txt").unlink()
+    fine = _run("ingest", str(inbox), "--db", db, "--engine", "offline")
+    assert fine.returncode == 0 and "1 skipped" in fine.stderr, fine.stderr
+
+
 def test_watch_with_max_polls(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()

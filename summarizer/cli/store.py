@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import InputError, InputNotFoundError
+from ..errors import ExitCode, InputError, InputNotFoundError
 from ..render.metrics import MetricsFormat
 from ._batch import grouped_article_errors
 
@@ -221,8 +221,12 @@ def ingest_cmd(
             " run again with --reprocess to retry them",
             err=True,
         )
-    if counts[IngestStatus.FAILED] or article_errors:
-        raise typer.Exit(1)
+    failed = [i for r in reports for i in r.failed]
+    if failed and len(failed) == sum(len(r.items) for r in reports):
+        # Nothing came through: bad input (exit 2) when every file was unreadable as an issue.
+        raise typer.Exit(int(ExitCode.BAD_INPUT if all(i.bad_input for i in failed) else 1))
+    if failed or article_errors:
+        raise typer.Exit(int(ExitCode.PARTIAL))
 
 
 def _snippet(text: str, terms: list[str], width: int = 70) -> str:

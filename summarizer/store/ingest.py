@@ -67,6 +67,7 @@ class IngestItem:
     issue_id: int | None = None
     error: str | None = None
     stale: bool = False  # skipped, but ingested earlier with another engine or prompt version
+    bad_input: bool = False  # failed because the file is not a readable issue (exit code 2)
 
 
 @dataclass(slots=True)
@@ -375,7 +376,7 @@ def _ingest_one(
     try:
         issue = read_issue(path)
     except InputError as e:
-        item = IngestItem(shown, IngestStatus.FAILED, error=str(e))
+        item = IngestItem(shown, IngestStatus.FAILED, error=str(e), bad_input=True)
         with transaction(conn):
             _record(conn, run_id, item, None, None)
         return item, None
