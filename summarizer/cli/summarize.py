@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -158,6 +158,22 @@ def _prepare(choice: EngineChoice, date_text: str | None, config: Path | None, *
     return _Run(engine, issue_date, min_coverage)
 
 
+def _run_and_emit(
+    issues: list[str],
+    emit: Callable[[list[IssueSummary]], None],
+    choice: EngineChoice,
+    date_text: str | None,
+    config: Path | None,
+    **llm: Any,
+) -> NoReturn:
+    """The shared body of ``summarize`` and ``metrics``: one engine, every issue, one exit."""
+    run = _prepare(choice, date_text, config, **llm)
+    batch = _summaries(issues, run)
+    if batch.results:
+        emit(batch.results)
+    raise typer.Exit(_exit_code(batch, run))
+
+
 def _summaries(issues: list[str], run: _Run) -> Batch[IssueSummary]:
     """Summarise each issue; print its ledger line and its failed articles on stderr."""
 
@@ -287,7 +303,9 @@ def summarize(
 
     summarizer summarize issues/*.txt -o out/
     """
-    run = _prepare(
+    _run_and_emit(
+        issues,
+        lambda summaries: _emit_issues(summaries, fmt, output),
         engine,
         date_text,
         config,
@@ -300,11 +318,6 @@ def summarize(
         no_cache=no_cache,
         min_coverage=min_coverage,
     )
-    batch = _summaries(issues, run)
-    summaries = batch.results
-    if summaries:
-        _emit_issues(summaries, fmt, output)
-    raise typer.Exit(_exit_code(batch, run))
 
 
 def metrics(
@@ -354,7 +367,9 @@ def metrics(
 
         query_metrics(db, subject, indicator, period, since, until, fmt, output)
         return
-    run = _prepare(
+    _run_and_emit(
+        issues,
+        lambda summaries: _write(render_metrics(summaries, fmt), output),
         engine,
         date_text,
         config,
@@ -366,11 +381,6 @@ def metrics(
         cache_dir=cache_dir,
         no_cache=no_cache,
     )
-    batch = _summaries(issues, run)
-    summaries = batch.results
-    if summaries:
-        _write(render_metrics(summaries, fmt), output)
-    raise typer.Exit(_exit_code(batch, run))
 
 
 def schema() -> None:
